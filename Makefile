@@ -1,0 +1,56 @@
+# Upstream: two commands do all the set-up on a fresh machine (Python 3.11 with pip, Node with npm).
+#   make demo   the service with a synthetic demo world on SQLite, at http://127.0.0.1:8000
+#   make test   the whole test suite: SQLite, then PostgreSQL, browser tests in Chromium
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: setup demo serve test test-sqlite test-postgres benchmarks lock clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+demo: setup
+	$(BIN)/upstream demo
+
+serve: setup
+	$(BIN)/upstream serve
+
+test: setup
+	bash scripts/ensure-chromium
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite (and DuckDB, SQLite, PostgreSQL for the analytics specs) =="
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Service tests on PostgreSQL ($(POSTGRES_URL)) =="
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 tests/integration tests/system $(PYTEST_ARGS)
+
+benchmarks: setup
+	$(BIN)/python -m tests.benchmarks.run_all
+
+# Regenerate requirements.lock from pyproject.toml in a throw-away environment.
+lock:
+	rm -rf /tmp/upstream-lock && $(PYTHON) -m venv /tmp/upstream-lock
+	/tmp/upstream-lock/bin/pip install --quiet --upgrade pip
+	/tmp/upstream-lock/bin/pip install --quiet ".[test]"
+	/tmp/upstream-lock/bin/pip freeze --exclude upstream | sort > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,25 @@
+"""One command line: ``upstream demo | serve | synth | find | ...``.
+
+Each command lives beside the code it drives (``<package>/command.py``) and imports its heavy
+dependencies inside the function, so ``upstream --help`` stays fast.
+"""
+
+import typer
+
+from upstream.casefinding.command import find, push_worklist
+from upstream.service.command import demo, serve
+from upstream.synth.command import synth
+
+app = typer.Typer(
+    help="Upstream: community-led prevention in hospital pathways.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command()(demo)
+app.command()(serve)
+app.command()(synth)
+app.command()(find)
+app.command("push-worklist")(push_worklist)
+
+if __name__ == "__main__":
+    app()

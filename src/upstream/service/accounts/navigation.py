@@ -1,0 +1,38 @@
+"""The header navigation for each role: the one place that decides which links a role sees."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from upstream.service.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+
+
+_NAV: dict[str, list[tuple[str, str]]] = {
+    Role.REFERRER: [("My referrals", "referrals:mine"), ("Refer someone", "referrals:new")],
+    Role.LINK_WORKER: [("My caseload", "referrals:caseload"), ("Triage", "referrals:triage")],
+    Role.TEAM_LEAD: [
+        ("Allocation", "referrals:board"),
+        ("Waiting list", "referrals:waiting"),
+        ("Huddle", "referrals:huddle"),
+        ("Triage", "referrals:triage"),
+    ],
+    Role.COMMISSIONER: [("Insights", "insights:dashboard")],
+    Role.ADMIN: [("Administration", "admin:index")],
+}
+
+
+def navigation(user) -> list[NavItem]:
+    """Links for ``user``'s role; a link whose page does not exist yet is left out."""
+    items = []
+    for text, name in _NAV.get(getattr(user, "role", ""), []):
+        try:
+            items.append(NavItem(text, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return items

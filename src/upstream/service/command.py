@@ -1,0 +1,83 @@
+"""``upstream serve`` and ``upstream demo``: run the web service with gunicorn."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.service.config.settings")
+    import django
+
+    django.setup()
+
+
+def _prepare(reset_database: Path | None = None) -> None:
+    """Migrate the database and collect static assets (NHS.UK frontend from node_modules)."""
+    if reset_database is not None:
+        reset_database.unlink(missing_ok=True)
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    nhsuk = settings.NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
+    if not nhsuk.is_dir():
+        console.print(f"[red]NHS.UK frontend assets are missing at {nhsuk}: run `npm ci` first.")
+        raise typer.Exit(1)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _gunicorn(host: str, port: int, workers: int) -> None:
+    """Replace this process with gunicorn serving the WSGI app."""
+    args = [
+        sys.executable, "-m", "gunicorn", "upstream.service.config.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+    ]
+    console.print(f"Serving Upstream at [bold]http://{host}:{port}[/bold] (Ctrl+C to stop)")
+    sys.stdout.flush()
+    os.execv(sys.executable, args)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(3, help="gunicorn worker processes."),
+) -> None:
+    """Run the service on the configured database (DATABASE_URL, default SQLite in var/)."""
+    _prepare()
+    _gunicorn(host, port, workers)
+
+
+def demo(
+    seed: int = typer.Option(2026, help="Seed for the synthetic demo world."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(3, help="gunicorn worker processes."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Build the demo world and stop."),
+) -> None:
+    """Build a fresh synthetic demo world on embedded SQLite, print the logins and serve it."""
+    var_dir = Path(os.environ.get("UPSTREAM_VAR_DIR", Path.cwd() / "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    database = var_dir / "demo.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["UPSTREAM_VAR_DIR"] = str(var_dir)
+    _prepare(reset_database=database)
+    from upstream.service.demo.world import DEMO_PASSWORD, build_demo_world
+
+    logins = build_demo_world(seed=seed, progress=console)
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for column in ("Role", "Username", "Team"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.role, login.username, login.team)
+    console.print(table)
+    if not no_serve:
+        _gunicorn(host, port, workers)

@@ -1,0 +1,22 @@
+"""The service's URL map. Each app owns its own ``urls.py``.
+
+Every view must declare who may use it (``upstream.service.accounts.access``); the access
+matrix test enumerates this map and fails on any view that does not.
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from upstream.service.config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("upstream.service.accounts.urls")),
+    path("people/", include("upstream.service.people.urls")),
+    path("referrals/", include("upstream.service.referrals.urls")),
+    path("engagement/", include("upstream.service.engagement.urls")),
+    path("insights/", include("upstream.service.insights.urls")),
+    path("api/", include("upstream.service.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,102 @@
+"""People referred to, or found for, a team. Synthetic only in demo and tests."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from upstream.standards import nhs_number, postcode
+from upstream.standards.vocabularies import ETHNIC_CATEGORIES, GENDER_IDENTITY, SEX, choices
+
+
+def validate_nhs_number(value: str) -> None:
+    if value and (problem := nhs_number.validation_error(value)):
+        raise ValidationError(problem)
+
+
+def validate_postcode(value: str) -> None:
+    if value and not postcode.is_valid(value):
+        raise ValidationError("Enter a real UK postcode, like SW1A 1AA")
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message (SMS)"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    HOME_VISIT = "home_visit", "Home visit / door knock"
+    IN_CLINIC = "in_clinic", "In clinic"
+    VIDEO = "video", "Video call"
+    DROP_IN = "drop_in", "Drop-in"
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user) -> "PersonQuerySet":
+        """People this user may see: those with an episode in one of the user's teams, or
+        (referrers) those they referred. Commissioners and anyone else see nobody."""
+        from upstream.service.accounts.models import Role
+
+        if user.role in (Role.LINK_WORKER, Role.TEAM_LEAD):
+            return self.filter(episodes__team__in=user.teams.all()).distinct()
+        if user.role == Role.REFERRER:
+            return self.filter(referrals__referrer=user).distinct()
+        if user.role == Role.ADMIN:
+            return self.all()
+        return self.none()
+
+
+class Person(models.Model):
+    """A person who may benefit from support. Identifiable: every view is audited."""
+
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, null=True, blank=True, unique=True,
+        validators=[validate_nhs_number],
+        help_text="10 digits; leave blank if not known (people without one can still be referred)",
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=choices(SEX), default="U")
+    gender_identity = models.CharField(max_length=1, choices=choices(GENDER_IDENTITY), default="X")
+    ethnic_category = models.CharField(
+        max_length=2, choices=choices(ETHNIC_CATEGORIES), default="99"
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD decile", null=True, blank=True, help_text="1 = most deprived 10% of areas"
+    )
+    gp_practice_ods = models.CharField("GP practice (ODS code)", max_length=8, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_channel = models.CharField(
+        max_length=20, choices=ContactChannel.choices, default=ContactChannel.PHONE
+    )
+    preferred_language = models.CharField(max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    accessible_information_needs = models.CharField(
+        max_length=300, blank=True, help_text="e.g. large print, easy read, BSL interpreter"
+    )
+    consent_to_share = models.BooleanField(
+        default=False, help_text="Agreed to share information with GP and community services"
+    )
+    date_of_death = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args, **kwargs):
+        self.nhs_number = nhs_number.normalise(self.nhs_number) or None if self.nhs_number else None
+        self.postcode = postcode.normalise(self.postcode) if self.postcode else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def nhs_number_display(self) -> str:
+        return nhs_number.format_nhs_number(self.nhs_number) if self.nhs_number else "Not known"
