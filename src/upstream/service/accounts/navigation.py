@@ -15,11 +15,11 @@ class NavItem:
 
 _NAV: dict[str, list[tuple[str, str]]] = {
     Role.REFERRER: [("My referrals", "referrals:mine"), ("Refer someone", "referrals:new")],
-    Role.LINK_WORKER: [("My caseload", "referrals:caseload"), ("Triage", "referrals:triage")],
+    Role.LINK_WORKER: [("My caseload", "engagement:caseload"), ("Triage", "referrals:triage")],
     Role.TEAM_LEAD: [
         ("Allocation", "referrals:board"),
         ("Waiting list", "referrals:waiting"),
-        ("Huddle", "referrals:huddle"),
+        ("Huddle", "engagement:huddle"),
         ("Triage", "referrals:triage"),
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],

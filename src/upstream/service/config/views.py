@@ -10,7 +10,7 @@ from upstream.service.accounts.models import Role
 
 START_PAGES = {
     Role.REFERRER: "referrals:mine",
-    Role.LINK_WORKER: "referrals:caseload",
+    Role.LINK_WORKER: "engagement:caseload",
     Role.TEAM_LEAD: "referrals:board",
     Role.COMMISSIONER: "insights:dashboard",
     Role.ADMIN: "admin:index",
