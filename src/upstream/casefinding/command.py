@@ -1,13 +1,278 @@
-"""``upstream find`` and ``upstream push-worklist`` (being built: see issue 3)."""
+"""``upstream find`` (cohorts -> worklist file) and ``upstream push-worklist`` (worklist ->
+referrals in a team's triage queue). Heavy imports happen inside the commands."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-
-def find() -> None:
-    """Run cohort definitions over population data and write a worklist."""
-    raise typer.Exit("upstream find is not built yet")
+INVALID_INPUT = 2
+"""Exit code when the input is refused (invalid data, unknown cohort or team, bad options)."""
 
 
-def push_worklist() -> None:
-    """Push a worklist into the service as case-finding referrals."""
-    raise typer.Exit("upstream push-worklist is not built yet")
+class Combine(StrEnum):
+    MAX = "max"
+    SUM = "sum"
+
+
+def find(
+    data: Annotated[str, typer.Option(
+        help="Folder of Parquet/CSV files named after the contract tables (patients, "
+             "ed_attendances, ...), or a database URL Ibis can connect to.")],
+    cohort: Annotated[list[str], typer.Option(
+        help="Cohort to find, or 'all' (every shipped cohort except the Core20PLUS5 population "
+             "flags, which run only when named); repeat for several.")],
+    as_of: Annotated[datetime, typer.Option(
+        formats=["%Y-%m-%d"], help="Reference date of the worklist (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option(
+        help="Worklist file: .csv or .parquet (summary written beside it as "
+             "<name>.summary.<ext>) or .xlsx (Worklist and Summary sheets).")],
+    top: Annotated[int | None, typer.Option(
+        min=1, help="Keep only the N highest-scoring people of each cohort (instead of each "
+                    "definition's own top_n, e.g. 120 for ncl_ed_hiu).")] = None,
+    deprivation_weight: Annotated[float, typer.Option(
+        min=0.0, help="Proportionate universalism: priority x (1 + W x (10 - IMD decile) / 9). "
+                      "0 turns deprivation weighting off.")] = 0.5,
+    combine: Annotated[Combine, typer.Option(
+        help="Combine a person's cohort scores by their max or their sum.")] = Combine.MAX,
+    cohort_weight: Annotated[list[str] | None, typer.Option(
+        help="Weight of one cohort's scores in the priority, as NAME=W (default 1); "
+             "repeatable.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        help="Override a cohort parameter, as COHORT.KEY=VALUE (VALUE read as YAML, e.g. 15, "
+             "2024-01-31, [C82001, C82002]); repeatable.")] = None,
+) -> None:
+    """Run cohort definitions over population data and write a worklist.
+
+    The source is validated first: if it has errors, the report is printed, nothing is written
+    and the exit code is 2. Otherwise the cohorts run together (one query), each cohort is cut
+    to its top N (its definition's top_n, or --top), people are de-duplicated and ranked,
+    the worklist is written atomically and the summary (counts below 10 suppressed) is printed.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import TimeElapsedColumn
+
+    from upstream.casefinding import worklist as wl
+    from upstream.casefinding.definitions import DefinitionError
+    from upstream.casefinding.engine import available_cohorts, build_cohorts, find_matches
+
+    as_of_date = as_of.date()
+    try:
+        wl.output_paths(out)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--out") from None
+    if not out.parent.is_dir():
+        raise typer.BadParameter(f"There is no folder {out.parent}", param_hint="--out")
+    cohorts = _chosen_cohorts(cohort, available_cohorts(), _population_flags())
+    overrides = parse_params(param or [], cohorts)
+    try:
+        definitions = build_cohorts(cohorts, overrides)
+    except DefinitionError as error:
+        raise typer.BadParameter(str(error), param_hint="--param") from None
+    top_n = {c.name: top or c.top_n for c in definitions if top or c.top_n}
+    priority = wl.Priority(deprivation_weight=deprivation_weight, combine=combine.value,
+                           cohort_weights=parse_cohort_weights(cohort_weight or [], cohorts))
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=Console(stderr=True))
+    with progress:
+        step = progress.add_task("Validating the source", total=4)
+        sources = _validated_sources(data, as_of_date, progress)
+        progress.update(step, advance=1, description=f"Finding {len(cohorts)} cohort(s)")
+        matches = find_matches(sources, cohorts, as_of_date, overrides)
+        progress.update(step, advance=1, description="Loading the people found")
+        patients = _patients_of(sources["patients"], matches, wl.PATIENT_COLUMNS)
+        worklist = wl.build_worklist(matches, patients, as_of=as_of_date, priority=priority,
+                                     top_n=top_n)
+        summary = wl.summarise(worklist, cohorts)
+        progress.update(step, advance=1, description=f"Writing {out.name}")
+        paths = wl.write_worklist(worklist, summary, out)
+        progress.update(step, advance=1, description="Done")
+    _print_summary(summary, as_of_date)
+    for path in paths:
+        typer.echo(f"Wrote {path}")
+
+
+def _validated_sources(data: str, as_of: date, progress):
+    """The contract tables of ``data``, validated at ``as_of``; warnings are printed. Exits with
+    code 2, writing nothing, if the source cannot be read or has any error."""
+    from upstream.data.sources import SourceError, load_sources
+    from upstream.data.validation import validate
+
+    console = progress.console
+    try:
+        sources = load_sources(_source(data))
+    except SourceError as error:
+        progress.stop()
+        console.print(str(error), markup=False, highlight=False)
+        raise typer.Exit(INVALID_INPUT) from None
+    report = validate(sources, as_of)
+    if not report.ok:
+        progress.stop()
+        console.print(report.to_text(), markup=False, highlight=False)
+        console.print("Nothing was written: fix the errors above and run again.", style="red")
+        raise typer.Exit(INVALID_INPUT)
+    for warning in report.warnings:
+        console.print(warning.to_text(), markup=False, highlight=False)
+    return sources
+
+
+def _source(data: str):
+    """A folder path, or an Ibis connection for a URL such as ``postgres://...``."""
+    if "://" in data:
+        import ibis
+
+        return ibis.connect(data)
+    return Path(data)
+
+
+def _population_flags() -> list[str]:
+    """Shipped cohorts that flag a population group rather than find people to contact: the
+    Core20PLUS5 groups (Core20, PLUS). Everyone in them would top a worklist, and the
+    worklist's ``core20`` column and deprivation weight already carry them."""
+    from upstream.casefinding import definitions
+
+    return [name for name in definitions.available()
+            if definitions.load(name).programme.startswith("Core20PLUS5")]
+
+
+def _chosen_cohorts(requested: list[str], available: list[str], flags: list[str]) -> list[str]:
+    """The cohorts to run, in the order given; 'all' means every available cohort except the
+    population ``flags`` (which run only when named). Unknown names are refused."""
+    everything = [name for name in available if name not in flags]
+    chosen: list[str] = []
+    for name in requested:
+        for cohort in everything if name == "all" else [name]:
+            if cohort not in available:
+                raise typer.BadParameter(
+                    f"No cohort named '{cohort}'. Cohorts: {', '.join(available)}, or 'all'.",
+                    param_hint="--cohort")
+            if cohort not in chosen:
+                chosen.append(cohort)
+    return chosen
+
+
+def parse_params(params: list[str], cohorts: list[str]) -> dict[str, dict[str, object]]:
+    """``["ncl_ed_hiu.top_n=200"]`` -> ``{"ncl_ed_hiu": {"top_n": 200}}``; values are read as
+    YAML so numbers, dates and lists keep their types."""
+    import yaml
+
+    overrides: dict[str, dict[str, object]] = {}
+    for item in params:
+        target, equals, text = item.partition("=")
+        cohort, dot, key = target.partition(".")
+        if not (equals and dot and cohort and key):
+            raise typer.BadParameter(f"'{item}' is not COHORT.KEY=VALUE", param_hint="--param")
+        if cohort not in cohorts:
+            raise typer.BadParameter(f"'{item}' names cohort '{cohort}', which is not being run",
+                                     param_hint="--param")
+        try:
+            overrides.setdefault(cohort, {})[key] = yaml.safe_load(text)
+        except yaml.YAMLError:
+            raise typer.BadParameter(f"Cannot read the value in '{item}'",
+                                     param_hint="--param") from None
+    return overrides
+
+
+def parse_cohort_weights(items: list[str], cohorts: list[str]) -> dict[str, float]:
+    """``["ncl_ed_hiu=2"]`` -> ``{"ncl_ed_hiu": 2.0}``."""
+    weights: dict[str, float] = {}
+    for item in items:
+        cohort, equals, text = item.partition("=")
+        try:
+            weight = float(text)
+        except ValueError:
+            weight = -1.0
+        if not equals or cohort not in cohorts or weight < 0:
+            raise typer.BadParameter(
+                f"'{item}' is not NAME=W for a cohort being run and a weight of 0 or more",
+                param_hint="--cohort-weight")
+        weights[cohort] = weight
+    return weights
+
+
+def _patients_of(patients, matches, columns):
+    """The ``patients`` rows of the matched people, fetched by a join where the data live."""
+    import ibis
+
+    ids = ibis.memtable(matches[["patient_id"]].drop_duplicates().astype("int64"))
+    return patients.semi_join(ids, "patient_id").select(*columns).to_pandas()
+
+
+def _print_summary(summary, as_of: date) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"People found as of {as_of.isoformat()} (counts below 10 shown as <10)")
+    table.add_column("Breakdown")
+    table.add_column("Group")
+    table.add_column("People", justify="right")
+    previous = None
+    for row in summary.itertuples(index=False):
+        table.add_row("" if row.breakdown == previous else row.breakdown, row.group, row.people)
+        previous = row.breakdown
+    Console().print(table)
+
+
+def push_worklist(
+    worklist: Annotated[Path, typer.Option(
+        exists=True, dir_okay=False, help="Worklist written by 'upstream find' (.csv, .parquet "
+                                          "or .xlsx).")],
+    team: Annotated[str, typer.Option(help="Name of the team whose triage queue receives it.")],
+    closed_within_days: Annotated[int, typer.Option(
+        min=0, help="Do not refer again people whose episode in the team closed within this "
+                    "many days.")] = 90,
+    dry_run: Annotated[bool, typer.Option(
+        help="Work out what would happen, then change nothing.")] = False,
+) -> None:
+    """Push a worklist into the service as case-finding referrals to a team's triage queue.
+
+    Rows are matched to people by NHS number; rows the service cannot identify are counted as
+    needing re-identification and skipped. People with an open episode in the team, or one
+    closed within --closed-within-days, are flagged and not referred again.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.service.config.settings")
+    import django
+
+    django.setup()
+    from rich.console import Console
+    from rich.table import Table
+
+    from upstream.casefinding import push
+    from upstream.casefinding.worklist import read_worklist
+    from upstream.service.accounts.models import Team
+
+    chosen = Team.objects.filter(name=team).first()
+    if chosen is None:
+        names = ", ".join(Team.objects.order_by("name").values_list("name", flat=True))
+        raise typer.BadParameter(f"No team named '{team}'. Teams: {names or 'none yet'}",
+                                 param_hint="--team")
+    try:
+        frame = read_worklist(worklist)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--worklist") from None
+    if missing := push.missing_columns(frame):
+        raise typer.BadParameter(f"The worklist lacks column(s): {', '.join(missing)}",
+                                 param_hint="--worklist")
+    report = push.push_worklist(frame, chosen, closed_within_days=closed_within_days,
+                                dry_run=dry_run)
+    verb = "Would push" if dry_run else "Pushed"
+    table = Table(title=f"{verb} {worklist.name} to {report.team}"
+                        + (" (dry run: nothing changed)" if dry_run else ""))
+    table.add_column("Outcome")
+    table.add_column("Rows", justify="right")
+    table.add_column("Worklist ranks")
+    for outcome in push.Outcome:
+        ranks = report.ranks.get(outcome, [])
+        shown = ", ".join(map(str, ranks[:20])) + (" ..." if len(ranks) > 20 else "")
+        table.add_row(push.describe(outcome, closed_within_days), str(len(ranks)),
+                      "" if outcome == push.Outcome.PUSHED else shown)
+    table.add_row("Total", str(report.total), "")
+    Console().print(table)
+    if report.people_created:
+        typer.echo(f"New people created from identifying details: {report.people_created}")

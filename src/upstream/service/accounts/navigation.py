@@ -23,14 +23,18 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Triage", "referrals:triage"),
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],
-    Role.ADMIN: [("Administration", "admin:index")],
+    Role.ADMIN: [("Administration", "admin:index"), ("Audit log", "audit:events")],
 }
+_FOR_EVERYONE: list[tuple[str, str]] = [("Account security", "accounts:two_factor")]
 
 
 def navigation(user) -> list[NavItem]:
     """Links for ``user``'s role; a link whose page does not exist yet is left out."""
+    role = getattr(user, "role", "")
+    if role not in _NAV:
+        return []
     items = []
-    for text, name in _NAV.get(getattr(user, "role", ""), []):
+    for text, name in [*_NAV[role], *_FOR_EVERYONE]:
         try:
             items.append(NavItem(text, reverse(name)))
         except NoReverseMatch:

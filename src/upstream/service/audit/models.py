@@ -1,4 +1,10 @@
-"""The append-only audit log: who viewed or changed which record, and when."""
+"""The append-only audit log: who viewed or changed which record, and when.
+
+Append-only is enforced twice: in Python (``save`` of an existing row, ``delete``, and the
+queryset's ``update``/``delete``/``bulk_update`` raise) and, on PostgreSQL, by a database
+trigger that rejects UPDATE and DELETE on the table (migration 0002), so not even raw SQL
+can rewrite history.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -14,12 +20,25 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Sign-in failed"
 
 
+class AppendOnly(PermissionError):
+    """Raised on any attempt to change or remove an audit event."""
+
+    def __init__(self):
+        super().__init__("The audit log is append-only")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only")
+        raise AppendOnly()
 
     def delete(self):
-        raise PermissionError("The audit log is append-only")
+        raise AppendOnly()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnly()
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnly()
 
 
 class AuditEvent(models.Model):
@@ -49,8 +68,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise PermissionError("The audit log is append-only")
+            raise AppendOnly()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only")
+        raise AppendOnly()

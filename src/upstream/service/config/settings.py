@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",  # serves the API docs page's Swagger UI from our own static files (no CDN)
     "upstream.service.accounts",
     "upstream.service.audit",
     "upstream.service.people",
@@ -124,6 +125,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "upstream.service.accounts.views.locked_out"
+
+# Optional two-factor sign-in (django-otp TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Upstream"
 
 # Sessions expire after 30 minutes of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
@@ -135,6 +140,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_COOKIES = os.environ.get("UPSTREAM_SECURE_COOKIES") == "1"
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if SECURE_COOKIES:
+    # Behind HTTPS: browsers must keep using HTTPS for a year.
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 # Secure headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True

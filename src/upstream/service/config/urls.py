@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/", include("upstream.service.referrals.urls")),
     path("engagement/", include("upstream.service.engagement.urls")),
     path("insights/", include("upstream.service.insights.urls")),
+    path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,1 @@
-"""No models yet."""
+"""Insights has no models of its own: it reads aggregates from the referral records."""

@@ -22,3 +22,17 @@ def find_or_create_person(details: dict, *, by=None, actor_label: str = "") -> t
     person.save()
     record(by, Action.CREATE, person, actor_label=actor_label)
     return person, True
+
+
+def update_person(person: Person, changes: dict, *, by) -> list[str]:
+    """Save validated ``changes`` (Person field names) to ``person``; return the names of the
+    fields that changed. The audit row lists those names, never their values."""
+    changed = [name for name, value in changes.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(person, name, changes[name])
+    person.full_clean()
+    person.save()
+    record(by, Action.CHANGE, person, detail="fields:" + ",".join(sorted(changed)))
+    return changed

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from upstream.service.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:person_id>/", views.detail, name="detail"),
+    path("<int:person_id>/edit/", views.edit, name="edit"),
+]

@@ -2,14 +2,26 @@
 changes an episode's status.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from upstream.service.accounts.models import Role
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
-from upstream.service.referrals.models import Episode, EpisodeTransition, Referral
-from upstream.service.referrals.states import OPEN, Status, check_transition
+from upstream.service.referrals.models import (
+    Episode,
+    EpisodeTransition,
+    Referral,
+    RejectReason,
+    TriageOutcome,
+    Urgency,
+)
+from upstream.service.referrals.states import CASELOAD, OPEN, Status, check_transition
 
 
 class StaleEpisode(Exception):
@@ -43,11 +55,14 @@ def transition(episode: Episode, to: Status | str, *, by=None, by_label: str = "
                reason: str = "", expected_version: int | None = None) -> Episode:
     """Move ``episode`` to status ``to``, recording who, when and why.
 
-    Raises ``IllegalTransition`` for a move the state machine forbids and ``StaleEpisode``
-    when ``expected_version`` is given and no longer current. Sets the timestamps that belong
+    Raises ``StaleEpisode`` when ``expected_version`` is given and no longer current (checked
+    first: a stale page is the real problem), and ``IllegalTransition`` for a move the state
+    machine forbids. Sets the timestamps that belong
     to the new status (waiting_since, allocated_at, closed_at).
     """
     current = Episode.objects.select_for_update().get(pk=episode.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEpisode(episode.pk, expected_version, current.version)
     new = check_transition(current.status, to)
     bump_version(episode, expected_version)
     now = timezone.now()
@@ -107,3 +122,217 @@ def submit_referral(*, person, team, source: str, needs: list[str], reason: str 
     record(referrer, Action.CREATE, referral, actor_label=external_system,
            detail="linked to open episode" if is_duplicate else "new episode")
     return referral
+
+
+# --- Caseloads and allocation ------------------------------------------------------------
+
+CASELOAD_ROLES = (Role.LINK_WORKER,)
+"""Roles whose members hold a caseload and can be allocated episodes."""
+
+
+class CaseloadFull(Exception):
+    """The chosen worker already holds as many episodes as their team allows."""
+
+    def __init__(self, worker, count: int, limit: int):
+        super().__init__(
+            f"{worker.display_name}'s caseload is full ({count} of {limit}). "
+            "The person stays on the waiting list until someone has space."
+        )
+        self.worker, self.count, self.limit = worker, count, limit
+
+
+class NotATeamWorker(ValueError):
+    """The chosen worker is not a link worker in the episode's team."""
+
+    def __init__(self, worker, team):
+        super().__init__(f"{worker.display_name} is not a link worker in {team.name}.")
+
+
+def caseload_count(worker) -> int:
+    """How many episodes ``worker`` holds now (statuses in ``states.CASELOAD``, any team)."""
+    return Episode.objects.filter(worker=worker, status__in=[s.value for s in CASELOAD]).count()
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    worker: object
+    count: int
+    limit: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.count >= self.limit
+
+
+def team_workers(team):
+    """The team's members who hold a caseload, by name."""
+    return team.members.filter(role__in=CASELOAD_ROLES, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def caseload_counts(team) -> list[WorkerLoad]:
+    """Each worker in ``team`` with their caseload count and the team's limit."""
+    return [WorkerLoad(w, caseload_count(w), team.caseload_limit) for w in team_workers(team)]
+
+
+def allocate(episode: Episode, worker, *, by, expected_version: int | None = None) -> Episode:
+    """Give ``episode`` (accepted or waiting) to ``worker``, within the team's caseload limit.
+
+    Raises ``NotATeamWorker`` if ``worker`` is not a link worker in the episode's team, and
+    ``CaseloadFull`` when the worker is at the limit: the episode is then put on (or stays on)
+    the waiting list, and that move is saved. ``StaleEpisode`` and ``IllegalTransition`` as for
+    ``transition``. Allocations to one worker are serialised by locking the worker's row, so
+    two concurrent allocations cannot both take the last place.
+    """
+    if not team_workers(episode.team).filter(pk=worker.pk).exists():
+        raise NotATeamWorker(worker, episode.team)
+    limit = episode.team.caseload_limit
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
+        count = caseload_count(worker)
+        if count < limit:
+            transition(episode, Status.ALLOCATED, by=by, expected_version=expected_version,
+                       reason=f"allocated to {worker.display_name}")
+            Episode.objects.filter(pk=episode.pk).update(worker=worker)
+            episode.worker = worker
+            return episode
+    if episode.status != Status.WAITING:
+        put_on_waiting_list(episode, by=by, reason="worker's caseload full",
+                            expected_version=expected_version)
+    raise CaseloadFull(worker, count, limit)
+
+
+@transaction.atomic
+def put_on_waiting_list(episode: Episode, *, by, reason: str = "",
+                        expected_version: int | None = None) -> Episode:
+    """Move ``episode`` to the waiting list (from accepted, or back from allocated), clearing
+    its worker. The waiting clock (``waiting_since``) starts now."""
+    transition(episode, Status.WAITING, by=by, reason=reason, expected_version=expected_version)
+    Episode.objects.filter(pk=episode.pk).update(worker=None)
+    episode.worker = None
+    return episode
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    episode: Episode
+    urgent: bool
+    waiting_days: int
+
+
+def waiting_list(team, *, today: date | None = None) -> list[WaitingEntry]:
+    """The team's waiting list in the order people should be allocated: urgent referrals
+    first, then whoever has waited longest. ``waiting_days`` counts whole days to ``today``."""
+    today = today or timezone.localdate()
+    urgent = Referral.objects.filter(episode=OuterRef("pk"), urgency=Urgency.URGENT)
+    episodes = (
+        Episode.objects.filter(team=team, status=Status.WAITING)
+        .annotate(urgent=Exists(urgent))
+        .select_related("person")
+        .order_by("-urgent", F("waiting_since").asc(nulls_first=True), "pk")
+    )
+    return [
+        WaitingEntry(e, e.urgent, (today - timezone.localdate(e.waiting_since or e.opened_at)).days)
+        for e in episodes
+    ]
+
+
+# --- Triage --------------------------------------------------------------------------------
+
+REJECTION_STATUS = {
+    RejectReason.NOT_SUITABLE: Status.NOT_SUITABLE,
+    RejectReason.DECLINED: Status.DECLINED,
+    RejectReason.DECEASED: Status.DECEASED,
+}
+"""Where a rejected referral's episode ends; any other reason closes it with the reason."""
+
+
+class TriageError(ValueError):
+    """The triage decision cannot be recorded as given (missing reason, already triaged...)."""
+
+
+@dataclass
+class TriageResult:
+    referral: Referral
+    redirected: Referral | None = None
+    caseload_full: CaseloadFull | None = None
+    moved_episode: bool = False
+
+
+@transaction.atomic
+def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", note: str = "",
+           redirect_to=None, worker=None, expected_version: int | None = None) -> TriageResult:
+    """Record the triage decision on ``referral`` and move its episode accordingly.
+
+    - accept: the episode moves referred -> accepted, then to ``worker`` if one is given (within
+      the caseload limit; when full the result carries ``caseload_full`` and the person waits),
+      otherwise onto the waiting list.
+    - reject (``reject_reason`` required): the episode closes as not suitable, declined or
+      deceased, or as closed with the reason (out of area, duplicate, other).
+    - redirect (``redirect_to``, another team, required): the episode closes here and a new
+      referral with the same details is submitted to ``redirect_to`` (``result.redirected``).
+
+    The episode moves only while it is still 'referred'; a referral linked to an episode that
+    is already further on (a duplicate), or a duplicate rejected while the original awaits
+    triage, just records the decision. Raises ``TriageError`` for an incomplete decision or a
+    referral someone has already triaged, ``StaleEpisode`` if ``expected_version`` is stale.
+    """
+    outcome = TriageOutcome(outcome)
+    if outcome == TriageOutcome.REJECT and reject_reason not in RejectReason.values:
+        raise TriageError("Choose why the referral is not accepted.")
+    if outcome == TriageOutcome.REDIRECT and (redirect_to is None or redirect_to == referral.team):
+        raise TriageError("Choose the team to redirect the referral to.")
+    episode = Episode.objects.select_for_update().filter(pk=referral.episode_id).first()
+    if episode and expected_version is not None and episode.version != expected_version:
+        raise StaleEpisode(episode.pk, expected_version, episode.version)
+    stamped = Referral.objects.filter(pk=referral.pk, triage_outcome="").update(
+        triage_outcome=outcome.value,
+        reject_reason=reject_reason if outcome == TriageOutcome.REJECT else "",
+        triage_note=note,
+        redirected_to=redirect_to if outcome == TriageOutcome.REDIRECT else None,
+        triaged_by=by,
+        triaged_at=timezone.now(),
+    )
+    if stamped != 1:
+        raise TriageError("This referral has already been triaged by someone else.")
+    referral.refresh_from_db()
+    record(by, Action.CHANGE, referral, detail=f"triage:{outcome.value}")
+    result = TriageResult(referral)
+    moves = episode is not None and episode.status == Status.REFERRED and (
+        outcome == TriageOutcome.ACCEPT or not referral.is_duplicate
+    )
+    if outcome == TriageOutcome.REDIRECT:
+        result.redirected = _redirect(referral, redirect_to)
+    if not moves:
+        return result
+    result.moved_episode = True
+    if outcome == TriageOutcome.ACCEPT:
+        transition(episode, Status.TRIAGED, by=by, reason="accepted at triage",
+                   expected_version=expected_version)
+        if worker is None:
+            put_on_waiting_list(episode, by=by, reason="accepted, awaiting allocation")
+        else:
+            try:
+                allocate(episode, worker, by=by)
+            except CaseloadFull as full:
+                result.caseload_full = full
+    elif outcome == TriageOutcome.REJECT:
+        reason = RejectReason(reject_reason)
+        ending = REJECTION_STATUS.get(reason, Status.CLOSED)
+        transition(episode, ending, by=by, reason=f"not accepted: {reason.label.lower()}",
+                   expected_version=expected_version)
+    else:
+        transition(episode, Status.CLOSED, by=by, reason=f"redirected to {redirect_to.name}",
+                   expected_version=expected_version)
+    return result
+
+
+def _redirect(referral: Referral, team) -> Referral:
+    """Submit a copy of ``referral`` to ``team``, keeping the original referrer."""
+    return submit_referral(
+        person=referral.person, team=team, source=referral.source, needs=referral.needs,
+        reason=referral.reason, urgency=referral.urgency, consent_given=referral.consent_given,
+        referrer=referral.referrer, referrer_name=referral.referrer_name,
+        referrer_contact=referral.referrer_contact, external_system=referral.external_system,
+    )

@@ -47,6 +47,11 @@ TERMINAL = frozenset(
 )
 OPEN = frozenset(Status) - TERMINAL
 
+CASELOAD = frozenset(
+    {Status.ALLOCATED, Status.CONTACTING, Status.ENGAGED, Status.ACTIVE, Status.CLOSING}
+)
+"""Statuses in which an episode counts towards its worker's caseload (and the team's limit)."""
+
 _ENDINGS = {Status.DECLINED, Status.DECEASED}
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from upstream.service.referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.new, name="new"),
+    path("new/sent/", views.submitted, name="submitted"),
+    path("mine/", views.mine, name="mine"),
+    path("triage/", views.triage_queue, name="triage"),
+    path("board/", views.board, name="board"),
+    path("waiting/", views.waiting, name="waiting"),
+    path("<int:referral_id>/", views.detail, name="detail"),
+    path("<int:referral_id>/triage/", views.triage_referral, name="triage_referral"),
+    path("episodes/<int:episode_id>/", views.episode, name="episode"),
+    path("episodes/<int:episode_id>/allocate/", views.allocate, name="allocate"),
+    path("episodes/<int:episode_id>/status/", views.transition, name="transition"),
+]

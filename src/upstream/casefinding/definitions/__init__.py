@@ -1,0 +1,324 @@
+"""Cohort definitions: human-readable, versioned YAML files, one per cohort, in this folder.
+
+Each file holds ``name``, ``title``, ``programme``, ``source`` (the programme's own description),
+``definition_date``, ``version``, ``parameters`` (each with a ``default`` and a
+``description``), named ``features`` (counts, k-within-days, follow-ups, ratios over the
+contract's event tables), the ``population`` criterion, the rank key ``score`` and ``top_n``.
+Values written ``$name`` are parameters. See ``ncl_ed_hiu.yaml`` for the shape;
+:func:`load` checks a file and reports problems naming the file and the key.
+
+Criteria (``population``) are written as:
+
+- ``"feature > 15"`` (also ``>=``, ``<``, ``<=``, ``==``; the number may be ``$param``),
+- ``"feature"`` for a date feature (k within days, followed by, not followed by),
+- ``{all: [...]}``, ``{any: [...]}``, ``{not: ...}``,
+- ``{aged: {min: 18, max: 64}}``, ``{practice_in: [C82001]}``,
+  ``{patient_in: {column: imd_decile, values: [1, 2]}}``, ``{patient_not_in: {...}}``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from upstream.casefinding import codelists
+from upstream.casefinding import model as m
+
+FOLDER = Path(__file__).parent
+REQUIRED = ("name", "title", "programme", "source", "definition_date", "version", "parameters",
+            "population")
+_COMPARISON = re.compile(r"^\s*(\w+)\s*(>=|<=|==|>|<)\s*(\S+)\s*$")
+_EVENT_KEYS = {"events", "where", "codelist", "in_last_days", "days_ago", "by_as_of", "label",
+               "plural"}
+
+
+class DefinitionError(ValueError):
+    """A definition file or a parameter override is wrong; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    default: object
+    description: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A cohort definition as read from its file; :meth:`build` makes the :class:`Cohort`."""
+
+    name: str
+    title: str
+    programme: str
+    source: str
+    definition_date: date
+    version: str
+    parameters: dict[str, Parameter]
+    spec: dict = field(repr=False)
+    path: Path = field(repr=False)
+
+    def values(self, overrides: dict | None = None) -> dict[str, object]:
+        """Parameter values: defaults with ``overrides`` applied (checked by name and type)."""
+        values = {name: p.default for name, p in self.parameters.items()}
+        for key, value in (overrides or {}).items():
+            if key not in self.parameters:
+                raise DefinitionError(
+                    f"{self.name}: no parameter '{key}'; parameters: "
+                    f"{', '.join(self.parameters) or 'none'}")
+            values[key] = _checked(self.name, key, self.parameters[key].default, value)
+        return values
+
+    def build(self, overrides: dict | None = None) -> m.Cohort:
+        """The cohort with these parameter overrides."""
+        values = self.values(overrides)
+        reader = _Reader(self.path.name, values)
+        features: dict[str, m.Feature] = {}
+        for name, spec in (self.spec.get("features") or {}).items():
+            features[name] = reader.feature(f"features.{name}", spec, features)
+        population = reader.criterion("population", self.spec["population"], features)
+        score = reader.value("score", self.spec.get("score", 1.0))
+        if isinstance(score, str):
+            if score not in features or isinstance(features[score], (m.KWithin, m.FollowUp)):
+                raise DefinitionError(f"{self.path.name}: score: '{score}' is not a count or "
+                                      f"ratio feature")
+            score = features[score]
+        top_n = reader.value("top_n", self.spec.get("top_n"))
+        return m.Cohort(self.name, population, score, top_n, parameters=values)
+
+
+def available() -> list[str]:
+    """Names of the shipped cohort definitions."""
+    return sorted(path.stem for path in FOLDER.glob("*.yaml"))
+
+
+@cache
+def load(name: str) -> Definition:
+    """The definition called ``name``, checked (and built once with its defaults)."""
+    path = FOLDER / f"{name}.yaml"
+    if not path.exists():
+        raise DefinitionError(f"No cohort definition '{name}'; cohorts: {', '.join(available())}")
+    return read(path)
+
+
+def read(path: Path) -> Definition:
+    """Read and check one definition file."""
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise DefinitionError(f"{path.name}: not valid YAML: {error}") from None
+    if not isinstance(spec, dict):
+        raise DefinitionError(f"{path.name}: must be a mapping of keys to values")
+    for key in REQUIRED:
+        if key not in spec:
+            raise DefinitionError(f"{path.name}: key '{key}' is missing")
+    if spec["name"] != path.stem:
+        raise DefinitionError(f"{path.name}: name: '{spec['name']}' must match the file name")
+    if not isinstance(spec["definition_date"], date):
+        raise DefinitionError(f"{path.name}: definition_date: must be a date (YYYY-MM-DD)")
+    parameters = {}
+    for key, item in (spec["parameters"] or {}).items():
+        if not isinstance(item, dict) or "default" not in item or "description" not in item:
+            raise DefinitionError(
+                f"{path.name}: parameters.{key}: needs a default and a description")
+        parameters[key] = Parameter(item["default"], str(item["description"]))
+    definition = Definition(
+        name=spec["name"], title=str(spec["title"]), programme=str(spec["programme"]),
+        source=" ".join(str(spec["source"]).split()), definition_date=spec["definition_date"],
+        version=str(spec["version"]), parameters=parameters, spec=spec, path=path,
+    )
+    definition.build()
+    return definition
+
+
+def _checked(cohort: str, key: str, default, value):
+    if default is None or value is None:
+        return value
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(default, bool) and isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float))
+        value = float(value) if ok else value
+    elif isinstance(default, int):
+        ok = isinstance(value, int)
+    elif isinstance(default, str) and isinstance(value, (int, float)):
+        ok, value = True, str(value)  # e.g. specialty_code=320 read as a number
+    elif isinstance(default, list):
+        ok = isinstance(value, (list, tuple))
+        value = list(value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise DefinitionError(f"{cohort}: parameter '{key}' must be like {default!r}, "
+                              f"not {value!r}")
+    return value
+
+
+class _Reader:
+    """Turns the declarative parts of one file into model objects, with located errors."""
+
+    def __init__(self, file: str, values: dict[str, object]):
+        self.file = file
+        self.values = values
+
+    def fail(self, key: str, message: str):
+        raise DefinitionError(f"{self.file}: {key}: {message}")
+
+    def value(self, key: str, raw):
+        if isinstance(raw, str) and raw.startswith("$"):
+            if raw[1:] not in self.values:
+                self.fail(key, f"'{raw}' is not a parameter of this cohort")
+            return self.values[raw[1:]]
+        if isinstance(raw, list):
+            return [self.value(f"{key}[{i}]", item) for i, item in enumerate(raw)]
+        return raw
+
+    def integer(self, key: str, raw) -> int:
+        value = self.value(key, raw)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(key, f"must be a whole number, not {value!r}")
+        return value
+
+    # ---------------------------------------------------------------------------- events
+
+    def events(self, key: str, spec: dict, table_key: str = "events") -> m.Events:
+        if not isinstance(spec, dict):
+            self.fail(key, "must be a mapping")
+        table = spec.get(table_key)
+        if table not in m.EVENT_TABLES:
+            self.fail(f"{key}.{table_key}",
+                      f"'{table}' is not an event table; tables: {', '.join(m.EVENT_TABLES)}")
+        chosen = m.events(table, str(spec.get("label", "")), str(spec.get("plural", "")))
+        where = spec.get("where") or {}
+        if not isinstance(where, dict):
+            self.fail(f"{key}.where", "must map column names to a value or a list of values")
+        if where:
+            chosen = chosen.where(**{c: self.value(f"{key}.where.{c}", v)
+                                     for c, v in where.items()})
+        if "codelist" in spec:
+            names = spec["codelist"] if isinstance(spec["codelist"], list) else [spec["codelist"]]
+            for name in names:
+                if name not in codelists.available():
+                    self.fail(f"{key}.codelist", f"no codelist '{name}'; codelists: "
+                              f"{', '.join(codelists.available())}")
+            try:
+                chosen = chosen.coded(*names)
+            except m.ModelError as error:
+                self.fail(f"{key}.codelist", str(error))
+        windows = [k for k in ("in_last_days", "days_ago", "by_as_of") if k in spec]
+        if len(windows) > 1:
+            self.fail(key, f"give one window, not {' and '.join(windows)}")
+        if "in_last_days" in spec:
+            chosen = chosen.in_last(self.integer(f"{key}.in_last_days", spec["in_last_days"]))
+        elif "days_ago" in spec:
+            bounds = self.value(f"{key}.days_ago", spec["days_ago"])
+            if not (isinstance(bounds, list) and len(bounds) == 2):
+                self.fail(f"{key}.days_ago", "must be [from, to] days before as_of")
+            try:
+                chosen = chosen.days_ago(*(self.integer(f"{key}.days_ago", b) for b in bounds))
+            except m.ModelError as error:
+                self.fail(f"{key}.days_ago", str(error))
+        elif spec.get("by_as_of"):
+            chosen = chosen.by_as_of()
+        return chosen
+
+    # ---------------------------------------------------------------------------- features
+
+    def feature(self, key: str, spec, known: dict[str, m.Feature]) -> m.Feature:
+        if not isinstance(spec, dict):
+            self.fail(key, "must be a mapping")
+        kinds = [k for k in ("count", "k_within", "followed_by", "not_followed_by", "ratio")
+                 if k in spec]
+        if len(kinds) != 1:
+            self.fail(key, "needs exactly one of count, k_within, followed_by, "
+                           "not_followed_by, ratio")
+        kind = kinds[0]
+        if kind == "ratio":
+            parts = spec["ratio"]
+            if not (isinstance(parts, list) and len(parts) == 2
+                    and all(isinstance(known.get(p), m.Count) for p in parts)):
+                self.fail(f"{key}.ratio", "must name two count features defined above it")
+            return m.Ratio(known[parts[0]], known[parts[1]], str(spec.get("label", "rate")))
+        if kind in ("followed_by", "not_followed_by"):
+            body = spec[kind]
+            if not isinstance(body, dict) or not {"index", "then", "within_days"} <= set(body):
+                self.fail(f"{key}.{kind}", "needs index, then and within_days")
+            index = self.events(f"{key}.{kind}.index", body["index"])
+            then = self.events(f"{key}.{kind}.then", body["then"])
+            days = self.integer(f"{key}.{kind}.within_days", body["within_days"])
+            return m.FollowUp(index, then, days, present=kind == "followed_by")
+        allowed = _EVENT_KEYS | {kind} | ({"k", "days"} if kind == "k_within" else {"distinct"})
+        unknown = set(spec) - allowed
+        if unknown:
+            self.fail(key, f"unknown key(s) {', '.join(sorted(unknown))}")
+        chosen = self.events(key, spec, table_key=kind)
+        if kind == "k_within":
+            return m.KWithin(chosen, self.integer(f"{key}.k", spec.get("k")),
+                             self.integer(f"{key}.days", spec.get("days")))
+        return m.Count(chosen, distinct=spec.get("distinct"))
+
+    # ---------------------------------------------------------------------------- criteria
+
+    def criterion(self, key: str, node, features: dict[str, m.Feature]) -> m.Criterion:
+        if isinstance(node, str):
+            return self._text_criterion(key, node, features)
+        if not isinstance(node, dict) or len(node) != 1:
+            self.fail(key, "must be a comparison string or a mapping with one key "
+                           "(all, any, not, aged, practice_in, patient_in, patient_not_in)")
+        (kind, body), = node.items()
+        where = f"{key}.{kind}"
+        if kind in ("all", "any"):
+            if not isinstance(body, list) or not body:
+                self.fail(where, "must be a list of criteria")
+            parts = tuple(self.criterion(f"{where}[{i}]", p, features) for i, p in enumerate(body))
+            return m.All(parts) if kind == "all" else m.Any(parts)
+        if kind == "not":
+            return m.Not(self.criterion(where, body, features))
+        if kind == "aged":
+            if not isinstance(body, dict) or set(body) - {"min", "max"}:
+                self.fail(where, "must be {min: N, max: N} (either may be left out)")
+            low = self.value(f"{where}.min", body.get("min"))
+            high = self.value(f"{where}.max", body.get("max"))
+            return m.aged(low, high)
+        if kind == "practice_in":
+            return m.practice_in(*self._list(where, body))
+        if kind in ("patient_in", "patient_not_in"):
+            if not isinstance(body, dict) or set(body) != {"column", "values"}:
+                self.fail(where, "must be {column: NAME, values: [...]}")
+            try:
+                make = m.patient_in if kind == "patient_in" else m.patient_not_in
+                return make(body["column"], self._list(f"{where}.values", body["values"]))
+            except m.ModelError as error:
+                self.fail(where, str(error))
+        self.fail(key, f"unknown criterion '{kind}'")
+
+    def _list(self, key: str, raw) -> list:
+        values = self.value(key, raw)
+        if not isinstance(values, list) or not values:
+            self.fail(key, "must be a non-empty list")
+        return values
+
+    def _text_criterion(self, key: str, text: str, features: dict[str, m.Feature]):
+        match = _COMPARISON.match(text)
+        if match is None:
+            feature = features.get(text.strip())
+            if not isinstance(feature, (m.KWithin, m.FollowUp)):
+                self.fail(key, f"'{text}' is neither 'feature <op> number' nor the name of a "
+                               f"k_within or follow-up feature")
+            return m.Has(feature)
+        name, op, raw = match.groups()
+        feature = features.get(name)
+        if not isinstance(feature, (m.Count, m.Ratio)):
+            self.fail(key, f"'{name}' is not a count or ratio feature defined in features")
+        number = self.value(key, raw)
+        if isinstance(number, str):
+            try:
+                number = float(number) if "." in number else int(number)
+            except ValueError:
+                self.fail(key, f"'{raw}' is not a number")
+        if not isinstance(number, (int, float)) or isinstance(number, bool):
+            self.fail(key, f"'{raw}' is not a number")
+        return m.Compare(feature, op, number)

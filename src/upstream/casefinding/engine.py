@@ -1,0 +1,162 @@
+"""Run cohort definitions over population data reached through Ibis.
+
+``find_matches`` evaluates any number of cohorts in one query: one wide table of features
+(features shared by several cohorts are computed once, counts over one event table in one
+pass), a boolean per leaf criterion and per cohort, then only the matched rows come back to
+Python, where the reasons are worded. ``con`` is an Ibis backend holding the contract tables
+(DuckDB by default; SQLite and PostgreSQL are tested too), or a mapping of contract table name
+to Ibis table (e.g. :class:`upstream.data.sources.Sources`). A contract event table the source
+lacks counts as empty.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from ibis.common.exceptions import TableNotFound
+
+from upstream.casefinding import definitions, reasons
+from upstream.casefinding.compiler import Compiler
+from upstream.casefinding.model import Cohort, Criterion, Feature
+from upstream.data.schema import TABLES
+
+REASON_SEPARATOR = "; "
+
+
+def available_cohorts() -> list[str]:
+    """Names of the shipped cohorts, e.g. ``ncl_ed_hiu``."""
+    return definitions.available()
+
+
+def build_cohorts(names: list[str] | str, overrides: dict[str, dict] | None = None,
+                  ) -> list[Cohort]:
+    """The named cohorts (``"all"`` for every shipped one) with parameter overrides applied
+    (overrides of cohorts not named are ignored); :class:`definitions.DefinitionError` names an
+    unknown cohort or parameter."""
+    chosen = available_cohorts() if names == "all" else list(dict.fromkeys(names))
+    overrides = overrides or {}
+    unknown = sorted(set(overrides) - set(available_cohorts()))
+    if unknown:
+        raise definitions.DefinitionError(
+            f"Overrides name unknown cohort(s): {', '.join(unknown)}; "
+            f"cohorts: {', '.join(available_cohorts())}")
+    return [definitions.load(name).build(overrides.get(name)) for name in chosen]
+
+
+def contract_tables(con) -> dict[str, ir.Table]:
+    """The contract tables of ``con`` (backend or mapping); missing event tables are empty."""
+    if isinstance(con, Mapping):
+        found = {name: con[name] for name in TABLES if name in con}
+    else:
+        found = {}
+        for name in TABLES:
+            try:  # not list_tables(): ibis 12 with DuckDB 2 cannot list
+                found[name] = con.table(name)
+            except TableNotFound:
+                continue
+    if "patients" not in found:
+        raise ValueError("The source has no patients table")
+    for name, table in TABLES.items():
+        if name not in found:
+            schema = ibis.schema({c: column.type for c, column in table.columns.items()})
+            found[name] = ibis.memtable(schema.to_pyarrow().empty_table())
+    return found
+
+
+class _Plan:
+    """The one query for a set of cohorts, and how to read its rows back."""
+
+    def __init__(self, con, cohorts: list[Cohort], as_of: date):
+        self.cohorts = cohorts
+        self.as_of = as_of
+        self.compiler = Compiler(contract_tables(con), as_of)
+        features: list[Feature] = []
+        for cohort in cohorts:
+            features += cohort.features()
+        wide = self.compiler.wide(list(dict.fromkeys(features)))
+        leaves = list(dict.fromkeys(leaf for c in cohorts for leaf in c.population.leaves()))
+        self.leaf_column: dict[Criterion, str] = {leaf: f"l{i}" for i, leaf in enumerate(leaves)}
+        wide = wide.mutate(**{name: self.compiler.leaf(leaf, wide)
+                              for leaf, name in self.leaf_column.items()})
+        self.member_column = {c.name: f"m{i}" for i, c in enumerate(cohorts)}
+        self.table = wide.mutate(**{
+            self.member_column[c.name]: self.compiler.criterion(c.population, wide,
+                                                                self.leaf_column)
+            for c in cohorts
+        })
+
+    def members(self, cohort: Cohort | None = None) -> ir.Table:
+        """Rows of the wide table in ``cohort`` (or in any of the plan's cohorts)."""
+        chosen = [cohort] if cohort else self.cohorts
+        anyone = functools.reduce(lambda a, b: a | b,
+                                  [self.table[self.member_column[c.name]] for c in chosen])
+        return self.table.filter(anyone)
+
+    def score(self, cohort: Cohort, table: ir.Table) -> ir.FloatingValue:
+        if isinstance(cohort.score, Feature):
+            return table[self.compiler.columns[cohort.score]].cast("float64").fill_null(0.0)
+        return ibis.literal(float(cohort.score), type="float64")
+
+    def rows(self, frame: pd.DataFrame, cohort: Cohort) -> pd.DataFrame:
+        """The matches of ``cohort`` among ``frame`` with their reasons and score."""
+        found = frame[frame[self.member_column[cohort.name]].astype(bool)]
+        text = pd.Series("", index=found.index, dtype=object)
+        for leaf in dict.fromkeys(cohort.population.reason_leaves()):
+            fired = found[self.leaf_column[leaf]].astype(bool)
+            if not fired.any():
+                continue
+            words = reasons.describe(leaf, found[fired], self.compiler.columns, self.as_of)
+            joined = text[fired].where(text[fired] == "", text[fired] + REASON_SEPARATOR)
+            text.loc[fired] = joined + words
+        if isinstance(cohort.score, Feature):
+            score = found[self.compiler.columns[cohort.score]].astype("float64").fillna(0.0)
+        else:
+            score = pd.Series(float(cohort.score), index=found.index)
+        return pd.DataFrame({
+            "patient_id": found["patient_id"].astype("int64"), "cohort": cohort.name,
+            "reasons": text.astype(str), "score": score.astype("float64"),
+        })
+
+
+def find_matches(con, cohorts: list[str] | str, as_of: date,
+                 overrides: dict[str, dict] | None = None) -> pd.DataFrame:
+    """One row per (patient_id, cohort) matched at ``as_of``.
+
+    Columns: ``patient_id`` (int64), ``cohort`` (str), ``reasons`` (str: why each criterion
+    fired, with counts, dates and values, joined by "; "), ``score`` (float: the cohort's rank
+    key, e.g. the number of ED attendances). ``overrides`` maps cohort name to parameter
+    values, e.g. ``{"ncl_ed_hiu": {"more_than": 10}}``. Rows are ordered by cohort (as given),
+    then score descending, then patient_id.
+    """
+    chosen = build_cohorts(cohorts, overrides)
+    columns = {"patient_id": "int64", "cohort": object, "reasons": object, "score": "float64"}
+    if not chosen:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    plan = _Plan(con, chosen, as_of)
+    frame = plan.members().execute()
+    found = [plan.rows(frame, cohort) for cohort in chosen]
+    result = pd.concat(found, ignore_index=True)
+    order = {cohort.name: i for i, cohort in enumerate(chosen)}
+    result = result.assign(_order=result["cohort"].map(order)).sort_values(
+        ["_order", "score", "patient_id"], ascending=[True, False, True], kind="stable")
+    return result.drop(columns="_order").reset_index(drop=True).astype(columns)
+
+
+def cohort_expression(con, name: str, as_of: date,
+                      overrides: dict[str, dict] | None = None) -> ir.Table:
+    """The Ibis expression of one cohort's members: ``patient_id``, ``cohort``, ``score`` and
+    the wide table's feature (``f*``) and leaf (``l*``) columns, for benchmarking or inspection.
+    ``overrides`` is keyed by cohort name, as for :func:`find_matches`."""
+    cohort, = build_cohorts([name], {name: (overrides or {}).get(name) or {}})
+    plan = _Plan(con, [cohort], as_of)
+    members = plan.members(cohort)
+    kept = [c for c in members.columns if c[0] in "fl" and c[1:2].isdigit()]
+    return members.select(
+        patient_id=members.patient_id, cohort=ibis.literal(name), score=plan.score(cohort, members),
+        **{c: members[c] for c in kept},
+    )

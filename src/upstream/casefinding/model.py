@@ -1,0 +1,377 @@
+"""The cohort model: a small typed vocabulary of criteria that reads like epidemiology.
+
+::
+
+    ed = events("ed_attendances").in_last(days=365)
+    population = aged(18) & ((ed.count() > 15) | ed.k_within(6, days=30))
+
+Everything here is plain, hashable data; :mod:`upstream.casefinding.compiler` turns it into Ibis
+expressions and :mod:`upstream.casefinding.reasons` into the words explaining why a person was
+found. Semantics shared by every engine (and by the synthetic world's planted truth):
+
+- Everyone who died on or before ``as_of`` is excluded; age is whole years at ``as_of``.
+- ``in_last(days=N)`` keeps events dated in ``(as_of - N days, as_of]``; for timestamps the
+  date is the calendar date of the timestamp. ``days_ago(a, b)`` keeps ``[as_of - a, as_of - b]``
+  (both ends included); ``by_as_of()`` keeps everything dated on or before ``as_of``.
+- ``k_within(k, days=D)``: some k consecutive events (in time order) whose first and last
+  dates are less than D days apart, i.e. ``date_i - date_(i-k+1) < D`` (the portable form of a
+  rolling-window count, needing only ``lag``).
+- ``followed_by(other, within_days=D)``: an event with an ``other`` event dated from 0 to D
+  days after it (both ends included); ``not_followed_by`` is an event without one.
+- Codelists: SNOMED CT codes match exactly, ICD-10 codes by prefix ignoring dots.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field, replace
+
+EVENT_TABLES: dict[str, tuple[str, str]] = {
+    "ed_attendances": ("arrival_time", "ED attendance"),
+    "admissions": ("admission_date", "admission"),
+    "outpatient_appointments": ("appointment_date", "outpatient appointment"),
+    "gp_appointments": ("appointment_date", "GP appointment"),
+    "conditions": ("recorded_date", "condition code"),
+    "screening_responses": ("response_date", "screening response"),
+    "police_notices": ("notice_date", "police notice"),
+}
+"""Event tables of the data contract: their date column and the singular noun for reasons."""
+
+CODED_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "conditions": ("code", "code_system"),
+    "admissions": ("primary_diagnosis", None),
+}
+"""Where codelists look: the code column and its system column (None: always ICD-10)."""
+
+PATIENT_COLUMNS = ("sex", "ethnic_category", "lsoa_code", "imd_decile", "practice_code")
+
+
+class ModelError(ValueError):
+    """A criterion or event set that cannot be built (unknown table, column or operator)."""
+
+
+# ------------------------------------------------------------------------------------ windows
+
+
+@dataclass(frozen=True)
+class Window:
+    """Dates from ``as_of - start_days`` to ``as_of - end_days``; the end is always included,
+    the start only when ``include_start``; ``start_days=None`` means no lower bound."""
+
+    start_days: int | None
+    end_days: int = 0
+    include_start: bool = False
+
+
+# ------------------------------------------------------------------------------------ filters
+
+
+@dataclass(frozen=True)
+class ColumnIn:
+    """Rows whose ``column`` is one of ``values``."""
+
+    column: str
+    values: tuple
+
+
+@dataclass(frozen=True)
+class InCodelist:
+    """Rows whose code is in any of the named codelists."""
+
+    codelists: tuple[str, ...]
+
+
+Filter = ColumnIn | InCodelist
+
+
+# ------------------------------------------------------------------------------------ events
+
+
+@dataclass(frozen=True)
+class Events:
+    """A set of rows of one event table: filters and a date window, plus a noun for reasons."""
+
+    table: str
+    label: str
+    filters: tuple[Filter, ...] = ()
+    window: Window | None = None
+    plural: str = ""
+
+    @property
+    def date_column(self) -> str:
+        return EVENT_TABLES[self.table][0]
+
+    @property
+    def nouns(self) -> str:
+        return self.plural or f"{self.label}s"
+
+    def where(self, **columns) -> Events:
+        """Keep rows whose columns equal a value or are in a list of values."""
+        extra = tuple(
+            ColumnIn(name, tuple(value) if isinstance(value, (list, tuple, set, frozenset))
+                     else (value,))
+            for name, value in columns.items()
+        )
+        return replace(self, filters=self.filters + extra)
+
+    def coded(self, *codelists: str) -> Events:
+        """Keep rows whose code is in one of the named codelists."""
+        if self.table not in CODED_COLUMNS:
+            raise ModelError(f"{self.table} has no code column to match codelists against")
+        return replace(self, filters=self.filters + (InCodelist(tuple(codelists)),))
+
+    def in_last(self, days: int) -> Events:
+        """Keep events dated in ``(as_of - days, as_of]``."""
+        return replace(self, window=Window(days))
+
+    def days_ago(self, start: int, end: int) -> Events:
+        """Keep events dated in ``[as_of - start days, as_of - end days]``."""
+        if start < end:
+            raise ModelError(f"days_ago({start}, {end}): the start must be further back")
+        return replace(self, window=Window(start, end, include_start=True))
+
+    def by_as_of(self) -> Events:
+        """Keep events dated on or before ``as_of``."""
+        return replace(self, window=Window(None))
+
+    def count(self) -> Count:
+        return Count(self)
+
+    def count_distinct(self, column: str) -> Count:
+        return Count(self, distinct=column)
+
+    def k_within(self, k: int, days: int) -> Has:
+        return Has(KWithin(self, k, days))
+
+    def followed_by(self, then: Events, within_days: int) -> Has:
+        return Has(FollowUp(self, then, within_days, present=True))
+
+    def not_followed_by(self, then: Events, within_days: int) -> Has:
+        return Has(FollowUp(self, then, within_days, present=False))
+
+
+def events(table: str, label: str = "", plural: str = "") -> Events:
+    """All rows of contract event table ``table``."""
+    if table not in EVENT_TABLES:
+        raise ModelError(f"No event table '{table}'; tables: {', '.join(EVENT_TABLES)}")
+    return Events(table, label or EVENT_TABLES[table][1], plural=plural)
+
+
+# ------------------------------------------------------------------------------------ features
+
+
+class Feature:
+    """A value per person (count, ratio, date); comparing one gives a :class:`Criterion`."""
+
+    def _compare(self, op: str, value) -> Compare:
+        return Compare(self, op, value)
+
+    def __gt__(self, value):
+        return self._compare(">", value)
+
+    def __ge__(self, value):
+        return self._compare(">=", value)
+
+    def __lt__(self, value):
+        return self._compare("<", value)
+
+    def __le__(self, value):
+        return self._compare("<=", value)
+
+    def __truediv__(self, other: Count) -> Ratio:
+        return Ratio(self, other)
+
+
+@dataclass(frozen=True)
+class Count(Feature):
+    """How many events (or distinct values of ``distinct``) a person has."""
+
+    events: Events
+    distinct: str | None = None
+
+
+
+@dataclass(frozen=True)
+class Ratio(Feature):
+    """numerator / denominator, as a fraction; empty when the denominator is 0."""
+
+    numerator: Count
+    denominator: Count
+    name: str = "rate"
+
+
+
+@dataclass(frozen=True)
+class KWithin(Feature):
+    """The latest date ending ``k`` events within fewer than ``days`` days (empty if none)."""
+
+    events: Events
+    k: int
+    days: int
+
+
+@dataclass(frozen=True)
+class FollowUp(Feature):
+    """The latest ``index`` event date with (``present``) or without a ``then`` event from 0
+    to ``within_days`` days after it; empty if none. Its companion value is the latest such
+    follow-up date (when ``present``)."""
+
+    index: Events
+    then: Events
+    within_days: int
+    present: bool
+
+
+# ------------------------------------------------------------------------------------ criteria
+
+
+class Criterion:
+    """A true/false property of a person; combine with ``&``, ``|`` and ``~``."""
+
+    def __and__(self, other: Criterion) -> Criterion:
+        return All((self, other))
+
+    def __or__(self, other: Criterion) -> Criterion:
+        return Any((self, other))
+
+    def __invert__(self) -> Criterion:
+        return Not(self)
+
+    def leaves(self) -> list[Criterion]:
+        """Every leaf criterion (no All/Any/Not)."""
+        return [self]
+
+    def reason_leaves(self) -> list[Criterion]:
+        """Leaves that explain a match when true: all leaves not under a Not."""
+        return [self]
+
+
+OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+             "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Compare(Criterion):
+    """``feature op value``, e.g. ``ed.count() > 15``."""
+
+    feature: Count | Ratio
+    op: str
+    value: int | float
+
+    def __post_init__(self):
+        if self.op not in OPERATORS:
+            raise ModelError(f"Unknown comparison '{self.op}'; use one of {', '.join(OPERATORS)}")
+
+
+@dataclass(frozen=True)
+class Has(Criterion):
+    """The person has a value of a date feature (k events within days, a follow-up...)."""
+
+    feature: KWithin | FollowUp
+
+
+@dataclass(frozen=True)
+class Aged(Criterion):
+    """Age in whole years at as_of from ``low`` to ``high`` (both included; None: unbounded)."""
+
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class PatientIn(Criterion):
+    """The person's ``column`` of the patients table is one of ``values``."""
+
+    column: str
+    values: tuple
+    negate: bool = False
+
+    def __post_init__(self):
+        if self.column not in PATIENT_COLUMNS:
+            raise ModelError(f"patients has no column '{self.column}' to select on; "
+                             f"columns: {', '.join(PATIENT_COLUMNS)}")
+
+
+@dataclass(frozen=True)
+class All(Criterion):
+    parts: tuple[Criterion, ...]
+
+    def __and__(self, other: Criterion) -> Criterion:
+        return All(self.parts + (other,))
+
+    def leaves(self) -> list[Criterion]:
+        return [leaf for part in self.parts for leaf in part.leaves()]
+
+    def reason_leaves(self) -> list[Criterion]:
+        return [leaf for part in self.parts for leaf in part.reason_leaves()]
+
+
+@dataclass(frozen=True)
+class Any(Criterion):
+    parts: tuple[Criterion, ...]
+
+    def __or__(self, other: Criterion) -> Criterion:
+        return Any(self.parts + (other,))
+
+    def leaves(self) -> list[Criterion]:
+        return [leaf for part in self.parts for leaf in part.leaves()]
+
+    def reason_leaves(self) -> list[Criterion]:
+        return [leaf for part in self.parts for leaf in part.reason_leaves()]
+
+
+@dataclass(frozen=True)
+class Not(Criterion):
+    part: Criterion
+
+    def leaves(self) -> list[Criterion]:
+        return self.part.leaves()
+
+    def reason_leaves(self) -> list[Criterion]:
+        return []
+
+
+def aged(low: int | None = None, high: int | None = None) -> Aged:
+    """Aged ``low`` to ``high`` whole years at as_of, both included."""
+    return Aged(low, high)
+
+
+def practice_in(*codes: str) -> PatientIn:
+    """Registered at one of these GP practices (ODS codes)."""
+    return PatientIn("practice_code", tuple(codes))
+
+
+def patient_in(column: str, values) -> PatientIn:
+    """The patients table's ``column`` is one of ``values``."""
+    return PatientIn(column, tuple(values))
+
+
+def patient_not_in(column: str, values) -> PatientIn:
+    """The patients table's ``column`` is filled and not one of ``values``."""
+    return PatientIn(column, tuple(values), negate=True)
+
+
+# ------------------------------------------------------------------------------------ cohorts
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A named population with its rank key (``score``: a feature, or a constant), the top N
+    the worklist keeps (None: everyone) and the parameter values it was built with."""
+
+    name: str
+    population: Criterion
+    score: Count | Ratio | float = 1.0
+    top_n: int | None = None
+    parameters: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def features(self) -> list[Feature]:
+        """Every feature the cohort needs (population leaves and score), without repeats."""
+        found: list[Feature] = []
+        for leaf in self.population.leaves():
+            feature = getattr(leaf, "feature", None)
+            if feature is not None:
+                found.append(feature)
+        if isinstance(self.score, Feature):
+            found.append(self.score)
+        return list(dict.fromkeys(found))

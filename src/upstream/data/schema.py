@@ -1,0 +1,218 @@
+"""The population data contract: every table, column, type and constraint case finding relies on.
+
+Each table is a class whose docstring describes it and whose attributes are :class:`Column`
+declarations; the data dictionary (``docs/data-dictionary.md``) is generated from these, and
+validation (:mod:`upstream.data.validation`) checks sources against them. Column types are
+contract types, not engine types: ``int`` columns accept any integer width, for example.
+
+A source holds one table per class, named as the class (``patients``, ``ed_attendances``, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+ColumnType = Literal["int64", "int8", "string", "date", "timestamp", "bool"]
+
+ETHNIC_CATEGORIES = (
+    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99",
+)  # fmt: skip
+
+
+@dataclass
+class Column:
+    """One typed column of the contract, with its constraints.
+
+    ``allowed`` lists the only permitted values; ``minimum``/``maximum`` bound integers;
+    ``references`` names the ``table.column`` every value must exist in; ``not_future`` means the
+    date must not fall after the as-of date; ``not_before`` names a column of the same row this
+    date must not precede; ``nhs_number`` means a 10-digit number passing Modulus 11.
+    """
+
+    type: ColumnType
+    description: str
+    nullable: bool = False
+    unique: bool = False
+    allowed: tuple[str | int, ...] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    references: str | None = None
+    not_future: bool = False
+    not_before: str | None = None
+    nhs_number: bool = False
+    name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def constraints(self) -> list[str]:
+        """The constraints in words, for the data dictionary."""
+        words = ["may be empty" if self.nullable else "required"]
+        if self.unique:
+            words.append("unique")
+        if self.allowed is not None:
+            words.append("one of " + ", ".join(f"`{value}`" for value in self.allowed))
+        if self.minimum is not None or self.maximum is not None:
+            words.append(f"from {self.minimum} to {self.maximum}")
+        if self.references:
+            words.append(f"must exist in `{self.references}`")
+        if self.nhs_number:
+            words.append("10 digits passing the Modulus 11 check")
+        if self.not_future:
+            words.append("not after the as-of date")
+        if self.not_before:
+            words.append(f"not before `{self.not_before}`")
+        return words
+
+
+class Table:
+    """Base of the contract's tables; subclasses register themselves in :data:`TABLES`."""
+
+    name: ClassVar[str]
+    required: ClassVar[bool] = False
+    columns: ClassVar[dict[str, Column]]
+
+    def __init_subclass__(cls, required: bool = False, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.name = cls.__name__
+        cls.required = required
+        cls.columns = {k: v for k, v in vars(cls).items() if isinstance(v, Column)}
+        TABLES[cls.name] = cls
+
+    @classmethod
+    def id_column(cls) -> Column | None:
+        """The table's unique identifier column."""
+        return next((column for column in cls.columns.values() if column.unique), None)
+
+
+TABLES: dict[str, type[Table]] = {}
+
+_PATIENT = "patients.patient_id"
+
+
+class patients(Table, required=True):
+    """One row per person in the population: who they are and where they are registered."""
+
+    patient_id = Column(
+        "int64", "Pseudonymous identifier for the person, used to link every other table.",
+        unique=True,
+    )
+    nhs_number = Column(
+        "string", "NHS number, ten digits without spaces; empty where not shared.",
+        nullable=True, nhs_number=True,
+    )
+    birth_date = Column("date", "Date of birth.", not_future=True)
+    sex = Column(
+        "string", "Sex: F female, M male, I indeterminate, U not known.",
+        allowed=("F", "M", "I", "U"),
+    )
+    ethnic_category = Column(
+        "string", "NHS ethnic category code (A to S, Z not stated, 99 not known).",
+        allowed=ETHNIC_CATEGORIES,
+    )
+    lsoa_code = Column("string", "Lower layer super output area of residence (2011 or 2021 code).")
+    imd_decile = Column(
+        "int8", "Index of Multiple Deprivation decile of the LSOA: 1 most deprived, 10 least; "
+        "empty where the LSOA is outside England.",
+        nullable=True, minimum=1, maximum=10,
+    )
+    practice_code = Column("string", "ODS code of the registered GP practice, e.g. `C82001`.")
+    death_date = Column(
+        "date", "Date of death; empty while alive.",
+        nullable=True, not_future=True, not_before="birth_date",
+    )
+
+
+class ed_attendances(Table):
+    """One row per attendance at an emergency department or urgent care service (ECDS)."""
+
+    attendance_id = Column("int64", "Identifier of the attendance.", unique=True)
+    patient_id = Column("int64", "The person attending.", references=_PATIENT)
+    arrival_time = Column("timestamp", "Date and time of arrival.", not_future=True)
+    site_code = Column("string", "ODS site code of the department.")
+    department_type = Column(
+        "int8", "ECDS department type: 1 major (type 1) ED, 2 single specialty ED, "
+        "3 urgent treatment centre or other, 4 walk-in centre.",
+        minimum=1, maximum=4,
+    )
+    acuity = Column(
+        "int8", "Triage acuity, 1 most urgent (immediate) to 5 least (non-urgent).",
+        nullable=True, minimum=1, maximum=5,
+    )
+    discharge_destination = Column(
+        "string", "Where the person went next, e.g. `home`, `admitted`, `transferred`.",
+    )
+
+
+class admissions(Table):
+    """One row per hospital inpatient admission (spell)."""
+
+    admission_id = Column("int64", "Identifier of the admission.", unique=True)
+    patient_id = Column("int64", "The person admitted.", references=_PATIENT)
+    admission_date = Column("date", "Date of admission.", not_future=True)
+    discharge_date = Column(
+        "date", "Date of discharge; empty while still in hospital.",
+        nullable=True, not_future=True, not_before="admission_date",
+    )
+    admission_method = Column(
+        "string", "How the person was admitted.", allowed=("emergency", "elective"),
+    )
+    primary_diagnosis = Column(
+        "string", "Primary diagnosis, ICD-10 with a dot, e.g. `I21.9`.",
+    )
+
+
+class outpatient_appointments(Table):
+    """One row per booked hospital outpatient appointment."""
+
+    appointment_id = Column("int64", "Identifier of the appointment.", unique=True)
+    patient_id = Column("int64", "The person booked.", references=_PATIENT)
+    appointment_date = Column("date", "Date of the appointment.", not_future=True)
+    specialty_code = Column(
+        "string", "NHS treatment function code, e.g. `320` cardiology, `307` diabetic medicine, "
+        "`327` cardiac rehabilitation.",
+    )
+    attendance_status = Column(
+        "string", "What happened.", allowed=("attended", "did_not_attend", "cancelled"),
+    )
+
+
+class gp_appointments(Table):
+    """One row per booked appointment in general practice."""
+
+    appointment_id = Column("int64", "Identifier of the appointment.", unique=True)
+    patient_id = Column("int64", "The person booked.", references=_PATIENT)
+    appointment_date = Column("date", "Date of the appointment.", not_future=True)
+    status = Column("string", "What happened.", allowed=("attended", "did_not_attend"))
+
+
+class conditions(Table):
+    """One row per coded condition or finding recorded for a person (e.g. long-term conditions,
+    frailty, loneliness); codes are matched against the codelists of the cohort definitions."""
+
+    condition_id = Column("int64", "Identifier of the record.", unique=True)
+    patient_id = Column("int64", "The person.", references=_PATIENT)
+    code = Column("string", "The code, e.g. SNOMED CT `38341003` or ICD-10 `I10`.")
+    code_system = Column("string", "The coding system of `code`.", allowed=("snomed", "icd10"))
+    recorded_date = Column("date", "Date the code was recorded.", not_future=True)
+
+
+class screening_responses(Table):
+    """One row per answer to a screening question, e.g. 'difficulty making ends meet' asked
+    1, 4 and 8 weeks after a myocardial infarction."""
+
+    response_id = Column("int64", "Identifier of the response.", unique=True)
+    patient_id = Column("int64", "The person answering.", references=_PATIENT)
+    response_date = Column("date", "Date the question was answered.", not_future=True)
+    question_code = Column("string", "The question, e.g. `making_ends_meet`.")
+    answer = Column("string", "The answer.", allowed=("yes", "no"))
+
+
+class police_notices(Table):
+    """One row per police welfare notice (public protection notice) shared about a person."""
+
+    notice_id = Column("int64", "Identifier of the notice.", unique=True)
+    patient_id = Column("int64", "The person the notice is about.", references=_PATIENT)
+    notice_date = Column("date", "Date of the notice.", not_future=True)
+    mental_health_concern = Column("bool", "Whether the notice records a mental health concern.")

@@ -1,0 +1,135 @@
+"""Reach population data: a folder of Parquet/CSV files (through DuckDB) or any Ibis backend.
+
+A folder holds, per contract table, ``<table>.parquet``, ``<table>.csv`` or a folder ``<table>/``
+of Parquet parts. CSV columns are read with the contract's types (so codes such as SNOMED CT concept ids and NHS
+numbers keep their digits, and empty date columns are dates); when some value does not fit, the
+file is read with types inferred instead, for validation to point at the values.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+from ibis.backends import BaseBackend
+
+from upstream.data.schema import TABLES
+
+
+class SourceError(Exception):
+    """The source cannot be read at all (no such folder, unreadable file)."""
+
+
+@dataclass
+class Sources(Mapping):
+    """The contract tables found in a source, as Ibis tables on one backend.
+
+    Behaves as a read-only mapping from table name to ``ibis.Table``; ``other_names`` lists the
+    files or tables present that are not contract tables (for "did you mean" hints).
+    """
+
+    con: BaseBackend
+    tables: dict[str, ibis.Table]
+    other_names: list[str] = field(default_factory=list)
+    location: str = ""
+    is_folder: bool = False
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        return self.tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+def load_sources(source: str | Path | BaseBackend | Sources) -> Sources:
+    """The contract tables of ``source``: a folder path, an Ibis backend, or Sources already."""
+    if isinstance(source, Sources):
+        return source
+    if isinstance(source, BaseBackend):
+        return _from_backend(source)
+    return _from_folder(Path(source))
+
+
+def _from_backend(con: BaseBackend) -> Sources:
+    tables = {}
+    for name in TABLES:
+        try:
+            tables[name] = con.table(name)
+        except Exception:  # backends raise different errors for a missing table
+            continue
+    try:
+        others = sorted(name for name in con.list_tables() if name not in TABLES)
+    except AttributeError:  # ibis 12's DuckDB list_tables needs an API DuckDB 2 removed
+        others = []
+    return Sources(con=con, tables=tables, other_names=others, location=con.name)
+
+
+def _from_folder(folder: Path) -> Sources:
+    if not folder.is_dir():
+        raise SourceError(f"{folder} is not a folder of Parquet or CSV files")
+    con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar = false")  # progress is the caller's to show
+    tables: dict[str, ibis.Table] = {}
+    for name in TABLES:
+        path = _table_path(folder, name)
+        if path is None:
+            continue
+        try:
+            tables[name] = _read(con, name, path)
+        except Exception as error:  # DuckDB raises many kinds; the message names the file
+            raise SourceError(f"Cannot read {path.name}: {error}") from error
+    others = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if not entry.name.startswith(".") and _table_name(entry) not in tables
+    )
+    return Sources(con=con, tables=tables, other_names=others, location=str(folder), is_folder=True)
+
+
+def _table_name(entry: Path) -> str:
+    return entry.name.split(".")[0]
+
+
+def _table_path(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / f"{name}.parquet", folder / f"{name}.csv", folder / name):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _read(con, name: str, path: Path) -> ibis.Table:
+    if path.is_dir():
+        return con.read_parquet(str(path / "*.parquet"), table_name=name)
+    if path.suffix == ".parquet":
+        return con.read_parquet(str(path), table_name=name)
+    return _read_csv(con, name, path)
+
+
+_CSV_TYPES = {"int64": "BIGINT", "int8": "BIGINT", "string": "VARCHAR", "date": "DATE",
+              "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
+
+
+def _read_csv(con, name: str, path: Path) -> ibis.Table:
+    """Read with the contract's types; if any value does not fit, read text columns as text and
+    infer the rest, so validation can point at the values that do not fit."""
+    header = _csv_header(path)
+    columns = TABLES[name].columns
+    typed = {c: _CSV_TYPES[columns[c].type] for c in header if c in columns}
+    try:
+        table = con.read_csv(str(path), table_name=name, types=typed)
+        table.aggregate([table[c].count().name(c) for c in typed] or [table.count()]).execute()
+        return table
+    except Exception:  # a value that does not fit its type: fall back to inference
+        text = {c: t for c, t in typed.items() if t == "VARCHAR"}
+        return con.read_csv(str(path), table_name=name, **({"types": text} if text else {}))
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])

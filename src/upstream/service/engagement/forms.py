@@ -1,0 +1,203 @@
+"""Forms for recording engagement. Each carries the episode ``version`` it was built from, so a
+save against a record someone else has changed since is refused (optimistic concurrency).
+Error messages name the field, in the NHS.UK style ("Enter ...", "Select ...")."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from upstream.service.engagement.models import ContactOutcome, GoalStatus, SessionKind
+from upstream.service.people.models import ContactChannel
+from upstream.standards.vocabularies import NEEDS, choices
+
+NEED_CHOICES = choices(NEEDS)
+
+
+class VersionedForm(forms.Form):
+    """A form that edits an episode: ``version`` is the episode version it was loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, episode=None, **kwargs):
+        self.episode = episode
+        kwargs.setdefault("initial", {})
+        if episode is not None:
+            kwargs["initial"].setdefault("version", episode.version)
+        super().__init__(*args, **kwargs)
+
+
+def _not_in_future(value, what: str):
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past")
+    return value
+
+
+def _date(label: str, *, required: bool = True, today: bool = False) -> forms.DateField:
+    """A date field; ``today`` makes today's date the initial value."""
+    return forms.DateField(
+        label=label if required else f"{label} (optional)", required=required,
+        initial=timezone.localdate if today else None,
+        error_messages={"required": f"Enter the {label.lower()}",
+                        "invalid": f"{label} must be a real date"},
+    )
+
+
+def _minutes() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Duration in minutes (optional)", required=False, min_value=0, max_value=600,
+        error_messages={"invalid": "Duration must be a whole number of minutes",
+                        "min_value": "Duration must be 0 minutes or more",
+                        "max_value": "Duration must be 600 minutes or fewer"},
+    )
+
+
+class ContactAttemptForm(VersionedForm):
+    at = forms.DateTimeField(
+        label="Date and time of the attempt",
+        error_messages={"required": "Enter the date and time of the attempt",
+                        "invalid": "Date and time must be real, like 2025-03-14 09:30"},
+    )
+    channel = forms.ChoiceField(
+        label="How did you try to make contact?", choices=ContactChannel.choices,
+        error_messages={"required": "Select how you tried to make contact"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happened?", choices=ContactOutcome.choices,
+        error_messages={"required": "Select what happened"},
+    )
+    duration_minutes = _minutes()
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea,
+                           max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        if self.episode is not None:
+            self.fields["channel"].initial = self.episode.person.preferred_channel
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError("Date and time of the attempt must not be in the future")
+        return at
+
+
+class WhatMattersForm(VersionedForm):
+    conversation_on = _date("Date of conversation", today=True)
+    what_matters = forms.CharField(
+        label="What matters to the person", widget=forms.Textarea, max_length=4000,
+        error_messages={"required": "Enter what matters to the person, in their words"},
+    )
+    strengths = forms.CharField(label="Strengths and what is going well (optional)",
+                                required=False, widget=forms.Textarea, max_length=4000)
+    needs_confirmed = forms.MultipleChoiceField(
+        label="Needs the person confirmed", choices=NEED_CHOICES,
+        error_messages={"required": "Select at least one need the person confirmed"},
+    )
+
+    def clean_conversation_on(self):
+        return _not_in_future(self.cleaned_data["conversation_on"], "Date of conversation")
+
+
+class GoalForm(VersionedForm):
+    description = forms.CharField(
+        label="Goal, in the person's words", max_length=300,
+        error_messages={"required": "Enter the goal"},
+    )
+    need = forms.ChoiceField(label="Need it addresses (optional)", required=False,
+                             choices=[("", "Not linked to a need"), *NEED_CHOICES])
+    target_on = _date("Target date", required=False)
+
+
+class GoalReviewForm(VersionedForm):
+    goal = forms.ModelChoiceField(
+        label="Goal", queryset=None, empty_label="Select a goal",
+        error_messages={"required": "Select the goal you reviewed",
+                        "invalid_choice": "Select one of this plan's goals"},
+    )
+    reviewed_on = _date("Date of review", today=True)
+    progress = forms.IntegerField(
+        label="Progress score from 0 (none) to 10 (fully met) (optional)", required=False,
+        min_value=0, max_value=10,
+        error_messages={"invalid": "Progress score must be a whole number from 0 to 10",
+                        "min_value": "Progress score must be 0 or more",
+                        "max_value": "Progress score must be 10 or less"},
+    )
+    status = forms.ChoiceField(label="Goal status", choices=GoalStatus.choices,
+                               error_messages={"required": "Select the goal status"})
+    note = forms.CharField(label="Progress in words (optional)", required=False,
+                           widget=forms.Textarea, max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = self.episode.goals.all()
+
+    def clean_reviewed_on(self):
+        return _not_in_future(self.cleaned_data["reviewed_on"], "Date of review")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("progress") is None and not data.get("note") and "progress" not in self.errors:
+            self.add_error("progress", "Enter a progress score or describe progress in words")
+        return data
+
+
+class ActionForm(VersionedForm):
+    description = forms.CharField(label="Action", max_length=300,
+                                  error_messages={"required": "Enter the action"})
+    onward_service = forms.CharField(
+        label="Onward service (optional)", required=False, max_length=200,
+        help_text="The community service the person is referred to, if any",
+    )
+    due_on = _date("Due date", required=False)
+
+
+class ActionDoneForm(VersionedForm):
+    action = forms.ModelChoiceField(
+        queryset=None, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That action is already done or is not in this plan"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = self.episode.actions.filter(done=False)
+
+
+class ReviewDateForm(VersionedForm):
+    next_review_on = _date("Next review date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review_on"].initial = self.episode.next_review_on
+
+
+class SessionForm(VersionedForm):
+    held_on = _date("Date of session", today=True)
+    kind = forms.ChoiceField(label="Type of session", choices=SessionKind.choices,
+                             error_messages={"required": "Select the type of session"})
+    duration_minutes = _minutes()
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea,
+                           max_length=4000)
+
+    def clean_held_on(self):
+        return _not_in_future(self.cleaned_data["held_on"], "Date of session")
+
+
+class CloseForm(VersionedForm):
+    themes = forms.MultipleChoiceField(
+        label="Needs worked on", choices=NEED_CHOICES,
+        error_messages={"required": "Select at least one need worked on"},
+    )
+    outcomes = forms.CharField(
+        label="Outcomes", widget=forms.Textarea, max_length=6000,
+        error_messages={"required": "Enter the outcomes"},
+    )
+    goals_summary = forms.CharField(label="Goals", required=False, widget=forms.Textarea,
+                                    max_length=6000)
+    onward_services = forms.CharField(label="Onward services", required=False,
+                                      widget=forms.Textarea, max_length=6000)
+
+
+class ProposeEndingForm(VersionedForm):
+    reason = forms.CharField(label="Why end now? (optional)", required=False, max_length=300)

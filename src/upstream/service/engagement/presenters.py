@@ -1,0 +1,390 @@
+"""Display logic for the engagement pages: wording, dates, tags and table rows, so templates
+only lay things out. Functions take models or ``caseload`` results and return plain dicts."""
+
+import datetime
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from upstream.service.engagement import services
+from upstream.service.engagement.caseload import Case, Huddle, RiskReason
+from upstream.service.engagement.models import DischargeSummary, GoalStatus
+from upstream.service.referrals.models import Episode
+from upstream.service.referrals.states import Status
+from upstream.standards.vocabularies import NEEDS
+
+STATUS_COLOURS = {
+    Status.REFERRED: "grey", Status.TRIAGED: "grey", Status.WAITING: "yellow",
+    Status.ALLOCATED: "blue", Status.CONTACTING: "orange", Status.ENGAGED: "aqua-green",
+    Status.ACTIVE: "green", Status.CLOSING: "purple", Status.CLOSED: "white",
+}
+GOAL_COLOURS = {
+    GoalStatus.NOT_STARTED: "grey", GoalStatus.IN_PROGRESS: "blue",
+    GoalStatus.ACHIEVED: "green", GoalStatus.NOT_ACHIEVED: "red",
+}
+
+
+def day(value: datetime.date | datetime.datetime | None, missing: str = "Not set") -> str:
+    """A date as NHS.UK style text, e.g. '4 March 2025'."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def day_time(value: datetime.datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{day(local)} at {local:%H:%M}"
+
+
+def _optional_reverse(name: str, **kwargs) -> str | None:
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def episode_hub_url(episode: Episode) -> str | None:
+    """The episode's hub page (owned by the referrals app), if that page exists."""
+    return _optional_reverse("referrals:episode", episode_id=episode.pk)
+
+
+def status_tag(status: str) -> dict:
+    status = Status(status)
+    return {"text": status.label, "colour": STATUS_COLOURS.get(status, "grey")}
+
+
+def episode_header(episode: Episode) -> dict:
+    """Who the episode is about, for the top of every engagement page."""
+    person = episode.person
+    return {
+        "name": str(person),
+        "rows": [
+            ("NHS number", person.nhs_number_display),
+            ("Date of birth", day(person.date_of_birth)),
+            ("Team", episode.team.name),
+            ("Worker", episode.worker.display_name if episode.worker else "Not allocated"),
+            ("Next review", day(episode.next_review_on)),
+        ],
+        "status": status_tag(episode.status),
+        "hub_url": episode_hub_url(episode),
+    }
+
+
+_PAGES = [
+    ("contacts", "Contact attempts"),
+    ("what_matters", "What matters"),
+    ("plan", "Plan"),
+    ("sessions", "Sessions"),
+]
+
+
+def episode_nav(episode: Episode, current: str) -> list[dict]:
+    """Links between the engagement pages of one episode; the last is closing or the summary."""
+    pages = list(_PAGES)
+    if hasattr(episode, "discharge_summary"):
+        pages.append(("summary", "Discharge summary"))
+    elif episode.is_open:
+        pages.append(("close", "Close"))
+    return [{"href": reverse(f"engagement:{name}", kwargs={"episode_id": episode.pk}),
+             "text": text, "current": name == current} for name, text in pages]
+
+
+def error_list(*forms, problem: str | None = None, problem_href: str = "#main-content") -> list:
+    """The NHS.UK error summary's items: a page-level problem first, then each field error
+    linking to its field."""
+    items = [{"text": problem, "href": problem_href}] if problem else []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        for name, errors in form.errors.items():
+            href = f"#{form[name].id_for_label}" if name in form.fields else problem_href
+            items += [{"text": error, "href": href} for error in errors]
+    return items
+
+
+# -- contacts ---------------------------------------------------------------------------------
+
+def attempts_to_engage_text(episode: Episode) -> str:
+    count = services.attempts_to_engage(episode)
+    if count is None:
+        return "Not engaged yet"
+    return _plural(count, "attempt")
+
+
+def contacts_view(episode: Episode) -> dict:
+    """The contact history (newest first), the counts and, when due, the review prompt."""
+    attempts = sorted(episode.contacts.all(), key=lambda a: (a.at, a.pk), reverse=True)
+    streak = services.unsuccessful_in_a_row(episode)
+    prompt = None
+    if services.needs_attempts_review(episode):
+        prompt = {
+            "heading": f"{streak} unsuccessful attempts in a row: review at huddle",
+            "text": (
+                "There is no time limit on trying. Talk it through with your team at huddle: "
+                "try a different channel or time of day, a door knock or a letter, ask the "
+                "referrer or GP for other contact details, or agree to close as not engaged."
+            ),
+        }
+    return {
+        "rows": [
+            {"when": day_time(a.at), "channel": a.get_channel_display(),
+             "outcome": a.get_outcome_display(), "successful": a.successful,
+             "duration": f"{a.duration_minutes} min" if a.duration_minutes else "",
+             "note": a.note, "by": a.by.display_name if a.by else ""}
+            for a in attempts
+        ],
+        "summary": [
+            ("Attempts so far", str(len(attempts))),
+            ("Unsuccessful in a row", str(streak)),
+            ("Attempts to engage", attempts_to_engage_text(episode)),
+            ("Review prompt after", f"{episode.team.attempts_prompt_after} unsuccessful attempts"),
+        ],
+        "prompt": prompt,
+    }
+
+
+# -- what matters, plan, sessions -------------------------------------------------------------
+
+def what_matters_view(episode: Episode) -> list[dict]:
+    return [
+        {"on": day(c.conversation_on), "what_matters": c.what_matters, "strengths": c.strengths,
+         "needs": c.needs_labels, "by": c.by.display_name if c.by else ""}
+        for c in episode.what_matters.all()
+    ]
+
+
+def plan_view(episode: Episode, today: datetime.date) -> dict:
+    goals = []
+    for goal in episode.goals.all():
+        reviews = list(goal.reviews.all())
+        goals.append({
+            "description": goal.description,
+            "need": NEEDS.get(goal.need, ""),
+            "target": day(goal.target_on),
+            "status": {"text": goal.get_status_display(), "colour": GOAL_COLOURS[goal.status]},
+            "achieved_on": day(goal.achieved_on, "") if goal.achieved_on else "",
+            "reviews": [
+                {"on": day(r.reviewed_on),
+                 "progress": f"{r.progress} out of 10" if r.progress is not None else "",
+                 "note": r.note}
+                for r in reviews
+            ],
+        })
+    actions = [
+        {"pk": a.pk, "description": a.description, "service": a.onward_service,
+         "due": day(a.due_on), "done": a.done,
+         "state": (f"Done {day(a.done_on)}" if a.done
+                   else "Overdue" if a.due_on and a.due_on < today
+                   else "Due today" if a.due_on == today else "To do")}
+        for a in episode.actions.all()
+    ]
+    review = episode.next_review_on
+    return {
+        "goals": goals, "actions": actions,
+        "review": {"text": day(review),
+                   "overdue": review is not None and review < today,
+                   "due_today": review == today},
+    }
+
+
+def sessions_view(episode: Episode) -> dict:
+    sessions = list(episode.sessions.all())
+    minutes = sum(s.duration_minutes or 0 for s in sessions)
+    return {
+        "count": len(sessions),
+        "total_time": f"{minutes // 60} h {minutes % 60} min" if minutes else "",
+        "rows": [
+            {"on": day(s.held_on), "kind": s.get_kind_display(),
+             "duration": f"{s.duration_minutes} min" if s.duration_minutes else "",
+             "note": s.note, "by": s.by.display_name if s.by else ""}
+            for s in reversed(sessions)
+        ],
+    }
+
+
+# -- discharge summary ------------------------------------------------------------------------
+
+def summary_view(summary: DischargeSummary) -> dict:
+    """The discharge summary as titled sections, shared by the printable page and the PDF."""
+    episode, person = summary.episode, summary.episode.person
+    referrals = list(episode.referrals.all())
+    return {
+        "title": "Discharge summary",
+        "person": [
+            ("Name", str(person)),
+            ("NHS number", person.nhs_number_display),
+            ("Date of birth", day(person.date_of_birth)),
+            ("GP practice", person.gp_practice_ods or "Not recorded"),
+            ("Consent to share", "Agreed to share with GP and community services"
+             if person.consent_to_share else "Not recorded"),
+        ],
+        "episode": [
+            ("Team", episode.team.name),
+            ("Referred by", ", ".join(sorted({r.referrer_name for r in referrals
+                                               if r.referrer_name})) or "Not recorded"),
+            ("Support started", day(summary.started_on)),
+            ("Support ended", day(summary.ended_on)),
+            ("Sessions", str(summary.session_count)),
+            ("Contact attempts", str(summary.contact_attempts)),
+            ("Attempts to engage", str(summary.attempts_to_engage)
+             if summary.attempts_to_engage is not None else "Not recorded"),
+            ("Link worker", summary.written_by.display_name if summary.written_by else ""),
+        ],
+        "sections": [
+            ("Needs worked on", summary.themes_labels),
+            ("Outcomes", summary.outcomes.splitlines()),
+            ("Goals", summary.goals_summary.splitlines()),
+            ("Onward services", summary.onward_services.splitlines()),
+        ],
+        "written": f"Written by {summary.written_by.display_name if summary.written_by else ''}"
+                   f" on {day(summary.written_at)}",
+    }
+
+
+# -- team views -------------------------------------------------------------------------------
+
+def _tags(case: Case) -> list[dict]:
+    days = settings.UPSTREAM_NO_CONTACT_DAYS
+    tags = []
+    if case.overdue:
+        tags.append({"text": "Overdue", "colour": "red"})
+    if case.due_today:
+        tags.append({"text": "Due today", "colour": "orange"})
+    if case.no_contact:
+        tags.append({"text": f"No contact in {days} days", "colour": "yellow"})
+    if case.attempts_review:
+        tags.append({"text": "Review attempts at huddle", "colour": "pink"})
+    if case.not_yet_contacted:
+        tags.append({"text": "Not yet contacted", "colour": "blue"})
+    if case.urgent:
+        tags.append({"text": "Urgent", "colour": "purple"})
+    return tags
+
+
+def _due_text(case: Case) -> str:
+    parts = []
+    if case.review_overdue:
+        parts.append(f"Review was due {day(case.episode.next_review_on)}")
+    elif case.review_due_today:
+        parts.append("Review today")
+    if case.actions_overdue:
+        parts.append(f"{_plural(case.actions_overdue, 'action')} overdue")
+    if case.actions_due_today:
+        parts.append(f"{_plural(case.actions_due_today, 'action')} due today")
+    if not parts and case.next_due:
+        parts.append(f"Next due {day(case.next_due)}")
+    return "; ".join(parts) or "Nothing scheduled"
+
+
+def _last_contact_text(case: Case) -> str:
+    last = case.last_contact
+    if last is None:
+        return "None yet"
+    ago = case.days_since_contact
+    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{ago} days ago"
+    outcome = last.get_outcome_display().lower()
+    return f"{day(last.at)} ({when}): {last.get_channel_display()}, {outcome}"
+
+
+def case_row(case: Case) -> dict:
+    episode = case.episode
+    return {
+        "name": str(episode.person),
+        "nhs_number": episode.person.nhs_number_display,
+        "href": reverse("engagement:contacts", kwargs={"episode_id": episode.pk}),
+        "hub_url": episode_hub_url(episode),
+        "status": status_tag(episode.status),
+        "tags": _tags(case),
+        "attempts": (f"{case.attempts}" + (f" ({case.unsuccessful_in_a_row} unsuccessful in a row)"
+                                           if case.unsuccessful_in_a_row else "")),
+        "last_contact": _last_contact_text(case),
+        "due": _due_text(case),
+        "worker": episode.worker.display_name if episode.worker else "Not allocated",
+    }
+
+
+CASELOAD_SORTS = {
+    "priority": ("Most pressing first", lambda c: c.priority),
+    "next_due": ("Next due date", lambda c: (c.next_due or datetime.date.max, c.priority)),
+    "last_contact": ("Longest since contact",
+                     lambda c: (c.last_contact.at.timestamp() if c.last_contact else 0,
+                                c.priority)),
+    "name": ("Name", lambda c: (c.episode.person.family_name.lower(),
+                                c.episode.person.given_name.lower())),
+}
+CASELOAD_FILTERS = {
+    "all": ("All open", lambda c: True),
+    "overdue": ("Overdue", lambda c: c.overdue),
+    "due_today": ("Due today", lambda c: c.due_today),
+    "no_contact": (f"No contact in {settings.UPSTREAM_NO_CONTACT_DAYS} days",
+                   lambda c: c.no_contact),
+    "attempts_review": ("Review attempts at huddle", lambda c: c.attempts_review),
+}
+
+
+def caseload_view(cases: list[Case], *, sort: str, show: str, base_url: str) -> dict:
+    """The caseload page: a count per bucket (each a filter link), and the table rows in the
+    chosen order. Unknown ``sort``/``show`` values fall back to priority / all."""
+    sort = sort if sort in CASELOAD_SORTS else "priority"
+    show = show if show in CASELOAD_FILTERS else "all"
+    buckets = [
+        {"key": key, "label": label, "count": sum(1 for c in cases if keep(c)),
+         "href": f"{base_url}?show={key}&sort={sort}", "current": key == show}
+        for key, (label, keep) in CASELOAD_FILTERS.items()
+    ]
+    chosen = sorted((c for c in cases if CASELOAD_FILTERS[show][1](c)),
+                    key=CASELOAD_SORTS[sort][1])
+    return {
+        "buckets": buckets,
+        "sorts": [{"key": key, "label": label, "href": f"{base_url}?show={show}&sort={key}",
+                   "current": key == sort} for key, (label, _) in CASELOAD_SORTS.items()],
+        "rows": [case_row(c) for c in chosen],
+        "showing": CASELOAD_FILTERS[show][0],
+        "total": len(cases),
+    }
+
+
+def _reason_text(code: str, case: Case) -> str:
+    episode = case.episode
+    if code == RiskReason.URGENT_WAITING:
+        since = timezone.localdate(episode.waiting_since or episode.opened_at)
+        return f"Urgent referral waiting for a worker for {(case.today - since).days} days"
+    if code == RiskReason.ATTEMPTS:
+        return f"{case.unsuccessful_in_a_row} unsuccessful contact attempts in a row"
+    if code == RiskReason.NO_CONTACT:
+        return (f"No contact for {case.days_since_contact} days" if case.attempts
+                else f"No contact since allocation on {day(episode.allocated_at)}")
+    if code == RiskReason.REVIEW_OVERDUE:
+        return f"Review overdue since {day(episode.next_review_on)}"
+    return f"{_plural(case.actions_overdue, 'plan action')} overdue"
+
+
+def huddle_view(result: Huddle) -> dict:
+    return {
+        "week": f"{day(result.week_from)} to {day(result.today)}",
+        "progress": [
+            {**case_row(p.case),
+             "achieved": [g.description for g in p.goals_achieved],
+             "reviewed": [g.description for g in p.goals_reviewed],
+             "strengths": p.strengths}
+            for p in result.progress
+        ],
+        "risks": [
+            {**case_row(r.case), "reasons": [_reason_text(code, r.case) for code in r.reasons]}
+            for r in result.risks
+        ],
+        "endings": [
+            {**case_row(c),
+             "why": ("Ending proposed" if c.episode.status == Status.CLOSING
+                     else "All goals achieved"),
+             "close_url": reverse("engagement:close", kwargs={"episode_id": c.episode.pk})}
+            for c in result.endings
+        ],
+    }

@@ -1,0 +1,308 @@
+"""Engagement pages: contacts, what matters, the plan, sessions, closing and the discharge
+summary for one episode; and the team views (my caseload, the weekly huddle).
+
+Every episode is fetched through ``Episode.objects.for_user`` (other teams' records are 404)
+and every view of one is audited. Forms carry the episode version: a stale save is refused
+with status 409, the page shows the latest record and the user's entry stays in the form.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from upstream.service.accounts.access import allow
+from upstream.service.accounts.models import Role
+from upstream.service.audit.models import Action
+from upstream.service.audit.services import record, viewed
+from upstream.service.engagement import caseload as team_views
+from upstream.service.engagement import forms, presenters, services
+from upstream.service.engagement.models import DischargeSummary
+from upstream.service.engagement.pdf import discharge_summary_pdf
+from upstream.service.referrals.models import Episode
+from upstream.service.referrals.services import StaleEpisode
+from upstream.service.referrals.states import IllegalTransition
+
+STAFF = (Role.LINK_WORKER, Role.TEAM_LEAD)
+STALE_MESSAGE = (
+    "Someone else changed this episode while you were working on it, so your entry has not "
+    "been saved. The page now shows their changes and your entry is still in the form: "
+    "check it, then save again."
+)
+
+
+def _scoped(request, episode_id: int, *prefetch: str) -> Episode:
+    episodes = (Episode.objects.for_user(request.user)
+                .select_related("person", "team", "worker").prefetch_related(*prefetch))
+    return get_object_or_404(episodes, pk=episode_id)
+
+
+def _submit(request, form, operation, done: str):
+    """Validate ``form`` and run ``operation(cleaned_data)``.
+
+    Returns ``(response, form, problem, status)``: a redirect back to the page on success;
+    otherwise no response, the form to show again and the page-level problem, if any. A stale
+    save returns the user's input re-bound to the current episode version, so saving again
+    (after reading the other person's changes) is possible.
+    """
+    if not form.is_valid():
+        return None, form, None, 200
+    try:
+        operation(form.cleaned_data)
+    except StaleEpisode as stale:
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = str(stale.actual)
+        episode = Episode.objects.get(pk=form.episode.pk)
+        fresh = type(form)(data, episode=episode, prefix=form.prefix)
+        fresh.is_valid()
+        return None, fresh, STALE_MESSAGE, 409
+    except (IllegalTransition, services.EpisodeNotOpen) as refused:
+        return None, form, str(refused), 409
+    messages.success(request, done)
+    return redirect(request.path), form, None, 200
+
+
+def _page(request, episode: Episode, template: str, current: str, *, status: int = 200,
+          problem: str | None = None, problem_href: str = "#main-content",
+          forms_shown=(), **context):
+    return render(request, f"engagement/{template}", {
+        "episode": episode,
+        "about": presenters.episode_header(episode),
+        "nav": presenters.episode_nav(episode, current),
+        "errors": presenters.error_list(*forms_shown, problem=problem, problem_href=problem_href),
+        **context,
+    }, status=status)
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def contacts(request, episode_id: int):
+    """Contact attempts: the history, the counts, the review prompt, and "log an attempt"."""
+    episode = _scoped(request, episode_id)
+    viewed(request, episode)
+    form, problem, status = forms.ContactAttemptForm(episode=episode), None, 200
+    if request.method == "POST":
+        form = forms.ContactAttemptForm(request.POST, episode=episode)
+        response, form, problem, status = _submit(request, form, lambda d: (
+            services.log_contact_attempt(
+                episode, by=request.user, at=d["at"], channel=d["channel"],
+                outcome=d["outcome"], duration_minutes=d["duration_minutes"], note=d["note"],
+                expected_version=d["version"])
+        ), "Contact attempt logged")
+        if response:
+            return response
+        episode = _scoped(request, episode_id)
+    return _page(request, episode, "contacts.jinja", "contacts", status=status,
+                 problem=problem, problem_href="#log-attempt", forms_shown=[form], form=form,
+                 view=presenters.contacts_view(episode))
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def what_matters(request, episode_id: int):
+    """The "what matters to me" conversation; recording one makes the episode active."""
+    episode = _scoped(request, episode_id)
+    viewed(request, episode)
+    form, problem, status = forms.WhatMattersForm(episode=episode), None, 200
+    if request.method == "POST":
+        form = forms.WhatMattersForm(request.POST, episode=episode)
+        response, form, problem, status = _submit(request, form, lambda d: (
+            services.record_what_matters(
+                episode, by=request.user, conversation_on=d["conversation_on"],
+                what_matters=d["what_matters"], strengths=d["strengths"],
+                needs_confirmed=d["needs_confirmed"], expected_version=d["version"])
+        ), "What matters conversation recorded")
+        if response:
+            return response
+        episode = _scoped(request, episode_id)
+    return _page(request, episode, "what_matters.jinja", "what_matters", status=status,
+                 problem=problem, problem_href="#record-conversation", forms_shown=[form],
+                 form=form, conversations=presenters.what_matters_view(episode))
+
+
+_PLAN_FORMS = {
+    "goal": (forms.GoalForm, "Goal added"),
+    "review": (forms.GoalReviewForm, "Goal review recorded"),
+    "action": (forms.ActionForm, "Action added"),
+    "done": (forms.ActionDoneForm, "Action marked as done"),
+    "review_date": (forms.ReviewDateForm, "Review date saved"),
+}
+
+
+def _plan_operation(name: str, episode: Episode, user):
+    def run(d):
+        common = {"by": user, "expected_version": d["version"]}
+        if name == "goal":
+            services.add_goal(episode, description=d["description"], need=d["need"],
+                              target_on=d["target_on"], **common)
+        elif name == "review":
+            goal = d["goal"]
+            goal.episode = episode
+            services.review_goal(goal, reviewed_on=d["reviewed_on"], status=d["status"],
+                                 progress=d["progress"], note=d["note"], **common)
+        elif name == "action":
+            services.add_action(episode, description=d["description"],
+                                onward_service=d["onward_service"], due_on=d["due_on"], **common)
+        elif name == "done":
+            action = d["action"]
+            action.episode = episode
+            services.complete_action(action, **common)
+        else:
+            services.set_review_date(episode, next_review_on=d["next_review_on"], **common)
+    return run
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def plan(request, episode_id: int):
+    """The personalised care and support plan: goals and their reviews, actions and onward
+    services, and the next review date. Each form posts here with ``form=<name>``."""
+    episode = _scoped(request, episode_id)
+    viewed(request, episode)
+    bound = {name: cls(episode=episode, prefix=name) for name, (cls, _) in _PLAN_FORMS.items()}
+    problem, status, submitted = None, 200, request.POST.get("form")
+    if request.method == "POST":
+        if submitted not in _PLAN_FORMS:
+            raise Http404("Unknown form")
+        cls, done = _PLAN_FORMS[submitted]
+        form = cls(request.POST, episode=episode, prefix=submitted)
+        response, form, problem, status = _submit(
+            request, form, _plan_operation(submitted, episode, request.user), done)
+        if response:
+            return response
+        episode = _scoped(request, episode_id, "goals__reviews", "actions")
+        bound = {name: form if name == submitted else cls(episode=episode, prefix=name)
+                 for name, (cls, _) in _PLAN_FORMS.items()}
+    else:
+        episode = _scoped(request, episode_id, "goals__reviews", "actions")
+    return _page(request, episode, "plan.jinja", "plan", status=status, problem=problem,
+                 problem_href=f"#{submitted}-form", forms_shown=bound.values(), forms=bound,
+                 view=presenters.plan_view(episode, timezone.localdate()))
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def sessions(request, episode_id: int):
+    """Sessions held with the person, and the session count."""
+    episode = _scoped(request, episode_id)
+    viewed(request, episode)
+    form, problem, status = forms.SessionForm(episode=episode), None, 200
+    if request.method == "POST":
+        form = forms.SessionForm(request.POST, episode=episode)
+        response, form, problem, status = _submit(request, form, lambda d: (
+            services.record_session(
+                episode, by=request.user, held_on=d["held_on"], kind=d["kind"],
+                duration_minutes=d["duration_minutes"], note=d["note"],
+                expected_version=d["version"])
+        ), "Session recorded")
+        if response:
+            return response
+        episode = _scoped(request, episode_id)
+    return _page(request, episode, "sessions.jinja", "sessions", status=status,
+                 problem=problem, problem_href="#record-session", forms_shown=[form], form=form,
+                 view=presenters.sessions_view(episode))
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def close(request, episode_id: int):
+    """Close an engaged or active episode with a discharge summary (filled in from the record),
+    or propose the ending for the huddle to agree."""
+    episode = _scoped(request, episode_id, "goals", "actions", "what_matters")
+    viewed(request, episode)
+    if DischargeSummary.objects.filter(episode=episode).exists():
+        return redirect("engagement:summary", episode_id=episode.pk)
+    close_form = forms.CloseForm(episode=episode, prefix="close",
+                                 initial=services.draft_discharge(episode))
+    propose_form = forms.ProposeEndingForm(episode=episode, prefix="propose")
+    problem, status, submitted = None, 200, request.POST.get("form")
+    if request.method == "POST":
+        if submitted == "close":
+            close_form = forms.CloseForm(request.POST, episode=episode, prefix="close")
+            response, close_form, problem, status = _submit(request, close_form, lambda d: (
+                services.close_episode(
+                    episode, by=request.user, themes=d["themes"], outcomes=d["outcomes"],
+                    goals_summary=d["goals_summary"], onward_services=d["onward_services"],
+                    expected_version=d["version"])
+            ), "Episode closed. The discharge summary is ready to share.")
+            if response:
+                return redirect("engagement:summary", episode_id=episode.pk)
+        elif submitted == "propose":
+            propose_form = forms.ProposeEndingForm(request.POST, episode=episode,
+                                                   prefix="propose")
+            response, propose_form, problem, status = _submit(request, propose_form, lambda d: (
+                services.propose_ending(episode, by=request.user, reason=d["reason"],
+                                        expected_version=d["version"])
+            ), "Ending proposed: it will show on the huddle list")
+            if response:
+                return response
+        else:
+            raise Http404("Unknown form")
+        episode = _scoped(request, episode_id, "goals", "actions", "what_matters")
+    return _page(request, episode, "close.jinja", "close", status=status, problem=problem,
+                 problem_href=f"#{submitted}-form", forms_shown=[close_form, propose_form],
+                 close_form=close_form, propose_form=propose_form,
+                 closable=episode.status in services.CLOSABLE,
+                 can_propose=episode.status in ("engaged", "active"))
+
+
+def _summary(request, episode_id: int) -> DischargeSummary:
+    episode = _scoped(request, episode_id, "referrals")
+    summary = get_object_or_404(
+        DischargeSummary.objects.for_user(request.user).select_related("written_by"),
+        episode=episode,
+    )
+    summary.episode = episode
+    return summary
+
+
+@allow(*STAFF, Role.REFERRER)
+@require_GET
+def summary(request, episode_id: int):
+    """The discharge summary as a printable page, for the GP and the referrer."""
+    found = _summary(request, episode_id)
+    viewed(request, found)
+    return render(request, "engagement/summary.jinja", {
+        "episode": found.episode, "view": presenters.summary_view(found),
+        "hub_url": presenters.episode_hub_url(found.episode),
+    })
+
+
+@allow(*STAFF, Role.REFERRER)
+@require_GET
+def summary_pdf(request, episode_id: int):
+    """The discharge summary as a PDF download."""
+    found = _summary(request, episode_id)
+    record(request, Action.EXPORT, found, detail="discharge summary pdf")
+    response = HttpResponse(discharge_summary_pdf(presenters.summary_view(found)),
+                            content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="discharge-summary-episode-{found.episode.pk}.pdf"')
+    return response
+
+
+@allow(*STAFF)
+@require_GET
+def caseload(request):
+    """My caseload: the user's open episodes, most pressing first, with what is due."""
+    cases = team_views.caseload(request.user, timezone.localdate())
+    record(request, Action.VIEW, record_type="engagement.caseload",
+           record_id=str(request.user.pk), detail=f"{len(cases)} episodes listed")
+    view = presenters.caseload_view(cases, sort=request.GET.get("sort", ""),
+                                    show=request.GET.get("show", ""), base_url=request.path)
+    return render(request, "engagement/caseload.jinja", {"view": view})
+
+
+@allow(*STAFF)
+@require_GET
+def huddle(request):
+    """The weekly huddle list for the user's teams: progress, risks, proposed endings."""
+    result = team_views.huddle(request.user, timezone.localdate())
+    listed = len(result.progress) + len(result.risks) + len(result.endings)
+    record(request, Action.VIEW, record_type="engagement.huddle",
+           record_id=str(request.user.pk), detail=f"{listed} entries listed")
+    return render(request, "engagement/huddle.jinja", {
+        "view": presenters.huddle_view(result),
+        "teams": ", ".join(t.name for t in request.user.teams.all()),
+    })

@@ -1,0 +1,171 @@
+"""Forms for a person's details: used in the referral form and to edit a person's record.
+
+Error messages name the field, so the NHS.UK error summary reads well on its own.
+"""
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from upstream.service.people.models import Person
+from upstream.standards import nhs_number, postcode
+
+DATE_PARTS = ("day", "month", "year")
+_UK_PHONE = re.compile(r"^(\+44|0)\d{9,10}$")
+
+
+class NHSDateInput(forms.Widget):
+    """The NHS.UK date input: three boxes posted as ``<name>[day]``, ``[month]``, ``[year]``.
+
+    The value handed to the field is a dict of the three strings as typed, so a form with an
+    error shows exactly what the user entered.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        return {part: (data.get(f"{name}[{part}]") or "").strip() for part in DATE_PARTS}
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}[{part}]" in data for part in DATE_PARTS)
+
+
+class NHSDateField(forms.Field):
+    """A date typed into an NHS.UK date input. ``past_only`` refuses dates after today."""
+
+    widget = NHSDateInput
+
+    def __init__(self, *, past_only: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.past_only = past_only
+
+    def to_python(self, value):
+        if isinstance(value, date) or value is None:
+            return value
+        if not any(value.values()):
+            return None
+        missing = [part for part in DATE_PARTS if not value[part]]
+        if missing:
+            raise ValidationError(f"{self.label} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(value[part]) for part in DATE_PARTS)
+            typed = date(year, month, day)
+        except ValueError:
+            raise ValidationError(f"{self.label} must be a real date") from None
+        if year < 1900:
+            raise ValidationError(f"{self.label} must be after 1900")
+        return typed
+
+    def validate(self, value):
+        super().validate(value)
+        if value and self.past_only and value > timezone.localdate():
+            raise ValidationError(f"{self.label} must be today or in the past")
+
+    def prepare_value(self, value) -> dict[str, str]:
+        """The day, month and year to show in the three boxes (``BoundField.value()``)."""
+        if isinstance(value, date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        if isinstance(value, dict):
+            return {part: value.get(part, "") for part in DATE_PARTS}
+        return {part: "" for part in DATE_PARTS}
+
+
+def _required(label: str) -> dict:
+    return {"required": f"Enter {label}"}
+
+
+class NamedErrorsMixin:
+    """Replace Django's generic "This field is required." with a message naming the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        generic = forms.Field.default_error_messages["required"]
+        for field in self.fields.values():
+            if field.error_messages.get("required") == generic:
+                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+                label = str(field.label or "").lower()
+                field.error_messages["required"] = f"{verb} {label}"
+
+
+class PersonForm(NamedErrorsMixin, forms.ModelForm):
+    """A person's core details and how to contact them."""
+
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=14,
+        help_text="10 digits, for example 485 777 3456. Leave blank if not known.",
+    )
+    given_name = forms.CharField(label="First name", max_length=100,
+                                 error_messages=_required("the person's first name"))
+    family_name = forms.CharField(label="Last name", max_length=100,
+                                  error_messages=_required("the person's last name"))
+    date_of_birth = NHSDateField(label="Date of birth", past_only=True,
+                                 help_text="For example, 15 3 1984",
+                                 error_messages=_required("the person's date of birth"))
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    phone = forms.CharField(label="Phone number", required=False, max_length=30,
+                            help_text="UK number, for example 07700 900123")
+
+    class Meta:
+        model = Person
+        fields = [
+            "nhs_number", "given_name", "family_name", "date_of_birth", "sex", "postcode",
+            "phone", "preferred_channel", "preferred_language", "interpreter_needed",
+            "accessible_information_needs",
+        ]
+        labels = {
+            "preferred_channel": "Preferred way to be contacted",
+            "preferred_language": "Preferred language",
+            "interpreter_needed": "Needs an interpreter",
+            "accessible_information_needs": "Accessible information needs (optional)",
+        }
+
+    def clean_nhs_number(self) -> str | None:
+        typed = self.cleaned_data["nhs_number"].strip()
+        if not typed:
+            return None
+        if problem := nhs_number.validation_error(typed):
+            raise ValidationError(problem)
+        return nhs_number.normalise(typed)
+
+    def clean_postcode(self) -> str:
+        typed = self.cleaned_data["postcode"].strip()
+        if typed and not postcode.is_valid(typed):
+            raise ValidationError("Postcode must be a real UK postcode, like SW1A 1AA")
+        return postcode.normalise(typed) if typed else ""
+
+    def clean_phone(self) -> str:
+        typed = self.cleaned_data["phone"].strip()
+        if typed and not _UK_PHONE.match(re.sub(r"[\s()-]", "", typed)):
+            raise ValidationError("Phone number must be a UK number, like 07700 900123")
+        return typed
+
+    def clean_preferred_language(self) -> str:
+        return self.cleaned_data["preferred_language"].strip() or "English"
+
+
+class PersonIntakeForm(PersonForm):
+    """The person part of a referral. An NHS number already on file is not an error here: the
+    referral is attached to that person (``find_or_create_person``)."""
+
+    def validate_unique(self):
+        """Identity is resolved by ``find_or_create_person``, not refused."""
+
+
+class PersonEditForm(PersonForm):
+    """Every editable detail of a person's record."""
+
+    date_of_death = NHSDateField(label="Date of death", past_only=True, required=False)
+
+    class Meta(PersonForm.Meta):
+        fields = PersonForm.Meta.fields + [
+            "gender_identity", "ethnic_category", "address", "gp_practice_ods", "email",
+            "consent_to_share", "date_of_death",
+        ]
+        labels = {
+            **PersonForm.Meta.labels,
+            "gender_identity": "Gender identity",
+            "ethnic_category": "Ethnic category",
+            "gp_practice_ods": "GP practice ODS code",
+            "consent_to_share": "Agreed to share information with GP and community services",
+        }

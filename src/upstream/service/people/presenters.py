@@ -1,0 +1,105 @@
+"""How a person's record reads on a page: formatted values and summary-list rows."""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from upstream.service.people.models import Person
+
+
+def long_date(value: date | datetime | None, *, empty: str = "") -> str:
+    """``3 March 2025`` (local date for a datetime), or ``empty``."""
+    if value is None:
+        return empty
+    if isinstance(value, datetime):
+        value = timezone.localdate(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: datetime | None, *, empty: str = "") -> str:
+    """``3 Mar 2025, 14:05`` in local time, or ``empty``."""
+    if value is None:
+        return empty
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def row(key: str, value: str) -> dict:
+    """One NHS.UK summary-list row."""
+    return {"key": {"text": key}, "value": {"text": value or "Not recorded"}}
+
+
+class PersonPresenter:
+    """A person's details for display. ``summary_rows`` is what staff see."""
+
+    def __init__(self, person: Person):
+        self.person = person
+
+    @property
+    def name(self) -> str:
+        return f"{self.person.given_name} {self.person.family_name}"
+
+    @property
+    def nhs_number(self) -> str:
+        return self.person.nhs_number_display
+
+    @property
+    def date_of_birth(self) -> str:
+        born = self.person.date_of_birth
+        return f"{long_date(born)} (aged {age_on(born, timezone.localdate())})"
+
+    @property
+    def contact_preference(self) -> str:
+        return self.person.get_preferred_channel_display()
+
+    @property
+    def language(self) -> str:
+        needed = " (needs an interpreter)" if self.person.interpreter_needed else ""
+        return f"{self.person.preferred_language}{needed}"
+
+    def summary_rows(self, *, full: bool = False) -> list[dict]:
+        """Rows for the person summary; ``full`` adds the rest of the record."""
+        p = self.person
+        rows = [
+            row("NHS number", self.nhs_number),
+            row("Date of birth", self.date_of_birth),
+            row("Sex", p.get_sex_display()),
+            row("Postcode", p.postcode),
+            row("Phone", p.phone),
+            row("Preferred contact", self.contact_preference),
+            row("Language", self.language),
+            row("Accessible information needs", p.accessible_information_needs or "None"),
+        ]
+        if full:
+            rows += [
+                row("Gender identity", p.get_gender_identity_display()),
+                row("Ethnic category", p.get_ethnic_category_display()),
+                row("Address", p.address),
+                row("Email", p.email),
+                row("GP practice (ODS code)", p.gp_practice_ods),
+                row("Area (LSOA)", p.lsoa_code),
+                row("IMD decile", str(p.imd_decile) if p.imd_decile else ""),
+                row("Consent to share", "Yes" if p.consent_to_share else "No"),
+            ]
+            if p.date_of_death:
+                rows.append(row("Date of death", long_date(p.date_of_death)))
+        return rows
+
+
+def error_list(*forms) -> list[dict]:
+    """NHS.UK error-summary items for every error in ``forms``, each linking to its field
+    (the first box of a date input, the first option of radios and checkboxes)."""
+    items = []
+    for form in forms:
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                items += [{"text": str(e), "href": "#maincontent"} for e in errors]
+                continue
+            field = form[name]
+            anchor = field.auto_id + ("-day" if field.widget_type == "nhsdate" else "")
+            items += [{"text": str(e), "href": f"#{anchor}"} for e in errors]
+    return items

@@ -1,0 +1,250 @@
+"""Display logic for referrals and episodes: status tags, outcomes in plain words, timelines
+and the links an episode page offers."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from upstream.service.people.presenters import PersonPresenter, date_time, long_date
+from upstream.service.referrals.models import Episode, Referral, TriageOutcome, Urgency
+from upstream.service.referrals.services import caseload_counts, waiting_list
+from upstream.service.referrals.states import TRANSITIONS, Status
+from upstream.standards.vocabularies import NEEDS
+
+STATUS_COLOURS = {
+    Status.REFERRED: "blue",
+    Status.TRIAGED: "aqua-green",
+    Status.WAITING: "yellow",
+    Status.ALLOCATED: "purple",
+    Status.CONTACTING: "orange",
+    Status.ENGAGED: "green",
+    Status.ACTIVE: "green",
+    Status.CLOSING: "pink",
+    Status.CLOSED: "grey",
+    Status.NOT_ENGAGED: "grey",
+    Status.DECLINED: "grey",
+    Status.NOT_SUITABLE: "grey",
+    Status.DECEASED: "grey",
+}
+"""NHS.UK tag colour for each status."""
+
+ENGAGEMENT_PAGES = [
+    ("Contact attempts", "engagement:contacts"),
+    ("What matters to me", "engagement:what_matters"),
+    ("Care and support plan", "engagement:plan"),
+    ("Sessions", "engagement:sessions"),
+    ("Close the episode", "engagement:close"),
+    ("Discharge summary", "engagement:summary"),
+]
+"""The engagement pages an episode links to, each taking ``episode_id``."""
+
+MOVES_ELSEWHERE = {Status.ALLOCATED}
+"""Moves made on their own pages (allocation checks the caseload limit), not by a button."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+
+
+def status_tag(status: str) -> Tag:
+    status = Status(status)
+    return Tag(status.label, STATUS_COLOURS[status])
+
+
+def urgency_tag(urgency: str) -> Tag | None:
+    return Tag("Urgent", "red") if urgency == Urgency.URGENT else None
+
+
+def need_labels(codes: list[str]) -> list[str]:
+    return [NEEDS.get(code, code) for code in codes]
+
+
+def engagement_links(episode: Episode) -> list[Link]:
+    """Links to the engagement pages that exist in this build of the service."""
+    links = []
+    for text, name in ENGAGEMENT_PAGES:
+        try:
+            links.append(Link(text, reverse(name, kwargs={"episode_id": episode.pk})))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def allowed_moves(episode: Episode) -> list[Status]:
+    """The status moves offered as buttons, in flow order."""
+    allowed = TRANSITIONS[Status(episode.status)] - MOVES_ELSEWHERE
+    return [s for s in Status if s in allowed]
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    at: str
+    change: str
+    by: str
+    reason: str
+
+
+class EpisodePresenter:
+    def __init__(self, episode: Episode):
+        self.episode = episode
+
+    @property
+    def status(self) -> Tag:
+        return status_tag(self.episode.status)
+
+    @property
+    def worker(self) -> str:
+        return self.episode.worker.display_name if self.episode.worker else "Not allocated"
+
+    @property
+    def opened(self) -> str:
+        return long_date(self.episode.opened_at)
+
+    @property
+    def closed(self) -> str:
+        return long_date(self.episode.closed_at)
+
+    @property
+    def waiting_days(self) -> int | None:
+        if self.episode.status != Status.WAITING or not self.episode.waiting_since:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.episode.waiting_since)).days
+
+    def summary_rows(self) -> list[dict]:
+        e = self.episode
+        rows = [
+            {"key": {"text": "Team"}, "value": {"text": e.team.name}},
+            {"key": {"text": "Worker"}, "value": {"text": self.worker}},
+            {"key": {"text": "Opened"}, "value": {"text": self.opened}},
+        ]
+        if self.waiting_days is not None:
+            rows.append({"key": {"text": "Waiting"},
+                         "value": {"text": f"{days(self.waiting_days)} (since "
+                                           f"{long_date(e.waiting_since)})"}})
+        if e.closed_at:
+            rows.append({"key": {"text": "Closed"}, "value": {"text": self.closed}})
+        if e.status_reason:
+            rows.append({"key": {"text": "Reason"}, "value": {"text": e.status_reason}})
+        return rows
+
+    def timeline(self) -> list[TimelineRow]:
+        rows = []
+        for t in self.episode.transitions.select_related("by"):
+            before = Status(t.from_status).label if t.from_status else "New"
+            rows.append(TimelineRow(
+                at=date_time(t.at),
+                change=f"{before} to {Status(t.to_status).label}",
+                by=t.by.display_name if t.by else (t.by_label or "System"),
+                reason=t.reason,
+            ))
+        return rows
+
+
+def days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+class ReferralPresenter:
+    def __init__(self, referral: Referral):
+        self.referral = referral
+
+    @property
+    def received(self) -> str:
+        return long_date(self.referral.received_at)
+
+    @property
+    def needs(self) -> list[str]:
+        return need_labels(self.referral.needs)
+
+    @property
+    def urgency(self) -> Tag | None:
+        return urgency_tag(self.referral.urgency)
+
+    @property
+    def referrer(self) -> str:
+        r = self.referral
+        return r.referrer_name or (r.referrer.display_name if r.referrer else r.external_system)
+
+    @property
+    def triage(self) -> str:
+        """The triage decision in words, or 'Awaiting triage'."""
+        r = self.referral
+        if r.triage_outcome == TriageOutcome.REJECT:
+            return f"Not accepted: {r.get_reject_reason_display().lower()}"
+        if r.triage_outcome == TriageOutcome.REDIRECT:
+            return f"Redirected to {r.redirected_to.name}"
+        if r.triage_outcome == TriageOutcome.ACCEPT:
+            return "Accepted"
+        return "Awaiting triage"
+
+    @property
+    def outcome(self) -> Tag:
+        """What happened to this referral, as the referrer should read it: the triage
+        decision when it was not accepted, otherwise where the episode is now."""
+        r = self.referral
+        if r.triage_outcome in (TriageOutcome.REJECT, TriageOutcome.REDIRECT):
+            return Tag(self.triage, "grey")
+        if r.episode is None:
+            return Tag("Awaiting triage", "blue")
+        return status_tag(r.episode.status)
+
+    @property
+    def why(self) -> str:
+        """Why the episode is where it is (closures and waiting), if recorded."""
+        r = self.referral
+        if r.triage_outcome in (TriageOutcome.REJECT, TriageOutcome.REDIRECT) or r.episode is None:
+            return ""
+        return r.episode.status_reason if not r.episode.is_open else ""
+
+    def summary_rows(self) -> list[dict]:
+        r = self.referral
+        rows = [
+            ("Received", self.received),
+            ("Team", r.team.name),
+            ("Source", r.get_source_display()),
+            ("Referred by", self.referrer),
+            ("Urgency", r.get_urgency_display()),
+            ("Needs", ", ".join(self.needs)),
+            ("Reason", r.reason or "None given"),
+            ("Consent to referral", "Yes" if r.consent_given else "No"),
+            ("Triage", self.triage),
+        ]
+        return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
+
+
+def worker_options(team) -> list[tuple[str, str]]:
+    """Select options for the team's workers, each with their caseload against the limit."""
+    options = []
+    for load in caseload_counts(team):
+        full = ", full" if load.is_full else ""
+        options.append((str(load.worker.pk),
+                        f"{load.worker.display_name} ({load.count} of {load.limit}{full})"))
+    return options
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    episode: Episode
+    person: PersonPresenter
+    urgency: Tag | None
+    since: str
+    days: int
+
+
+def waiting_rows(team) -> list[WaitingRow]:
+    """The team's waiting list (``services.waiting_list`` order) ready to show."""
+    return [
+        WaitingRow(entry.episode, PersonPresenter(entry.episode.person),
+                   Tag("Urgent", "red") if entry.urgent else None,
+                   long_date(entry.episode.waiting_since), entry.waiting_days)
+        for entry in waiting_list(team)
+    ]

@@ -1,0 +1,171 @@
+"""``upstream find`` end to end on a tiny folder of Parquet files built here."""
+
+import contextlib
+import sqlite3
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from upstream.casefinding import worklist as wl
+from upstream.cli import app
+from upstream.standards import nhs_number
+from tests.integration.casefinding.conftest import plain
+
+AS_OF = "2024-06-30"
+FREQUENT = range(1, 13)
+"""Patients 1-12 attend ED 16 + id times in the 12 months to the as-of date (NCL: > 15)."""
+OCCASIONAL = range(13, 26)
+"""Patients 13-25 attend twice."""
+
+
+def write_population(folder, *, break_it: bool = False):
+    """Patients 1-25, adults; patient id decides deprivation (1 most deprived ... 10) and sex.
+    ``break_it`` gives two patients the same id, which validation must refuse."""
+    folder.mkdir()
+    numbers = nhs_number.test_range()
+    ids = list(FREQUENT) + list(OCCASIONAL)
+    patients = pd.DataFrame({
+        "patient_id": pd.array(ids, dtype="int64"),
+        "nhs_number": pd.array([next(numbers) for _ in ids], dtype="string"),
+        "birth_date": [date(1960 + i, 3, 1) for i in ids],
+        "sex": ["F" if i % 2 else "M" for i in ids],
+        "ethnic_category": ["A"] * len(ids),
+        "lsoa_code": ["E01000001"] * len(ids),
+        "imd_decile": pd.array([(i - 1) % 10 + 1 for i in ids], dtype="int8"),
+        "practice_code": ["C82001"] * len(ids),
+        "death_date": pd.array([None] * len(ids), dtype="date32[pyarrow]"),
+    })
+    if break_it:
+        patients.loc[1, "patient_id"] = 1
+    patients.to_parquet(folder / "patients.parquet")
+    start = datetime(2023, 7, 5, 10, 0)
+    rows = []
+    for pid in ids:
+        visits = 16 + pid if pid in FREQUENT else 2
+        rows += [(pid, start + timedelta(days=9 * k)) for k in range(visits)]
+    pd.DataFrame({
+        "attendance_id": pd.array(range(1, len(rows) + 1), dtype="int64"),
+        "patient_id": pd.array([pid for pid, _ in rows], dtype="int64"),
+        "arrival_time": [when for _, when in rows],
+        "site_code": ["RAL01"] * len(rows),
+        "department_type": pd.array([1] * len(rows), dtype="int8"),
+        "acuity": pd.array([3] * len(rows), dtype="int8"),
+        "discharge_destination": ["home"] * len(rows),
+    }).to_parquet(folder / "ed_attendances.parquet")
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path):
+    return write_population(tmp_path / "population")
+
+
+def find(*args: str):
+    return CliRunner().invoke(app, ["find", "--as-of", AS_OF, *args])
+
+
+@pytest.mark.parametrize("suffix", wl.FORMATS)
+def test_find_writes_a_ranked_worklist_and_prints_the_suppressed_summary(data, tmp_path, suffix):
+    out = tmp_path / f"worklist{suffix}"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    worklist = wl.read_worklist(out)
+    assert sorted(worklist["patient_id"]) == list(FREQUENT)
+    assert worklist["rank"].tolist() == list(range(1, 13))
+    assert worklist["cohorts"].eq("ncl_ed_hiu").all()
+    assert worklist["nhs_number"].str.fullmatch(r"999\d{7}").all()
+    text = plain(result.output)
+    assert "All people All 12" in text
+    assert "Cohort ncl_ed_hiu 12" in text
+    assert "Female <10" in text
+    assert f"Wrote {out}" in text
+
+
+def test_deprivation_weight_reorders_the_worklist(data, tmp_path):
+    plain_order, weighted = tmp_path / "plain.csv", tmp_path / "weighted.csv"
+
+    find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(plain_order),
+         "--deprivation-weight", "0")
+    find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(weighted),
+         "--deprivation-weight", "2")
+
+    # without weighting the most attendances come first (patient 12, decile 2)
+    assert wl.read_worklist(plain_order)["patient_id"].tolist()[:3] == [12, 11, 10]
+    # with a strong weight, patient 11 (decile 1) overtakes patient 12 (decile 2)
+    assert wl.read_worklist(weighted)["patient_id"].tolist()[0] == 11
+
+
+def test_top_caps_each_cohort(data, tmp_path):
+    out = tmp_path / "top.parquet"
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out),
+                  "--top", "5", "--deprivation-weight", "0")
+    assert result.exit_code == 0, result.output
+    assert wl.read_worklist(out)["patient_id"].tolist() == [12, 11, 10, 9, 8]
+
+
+def test_invalid_data_is_refused_with_the_report_exit_code_2_and_no_output(tmp_path):
+    data = write_population(tmp_path / "broken", break_it=True)
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out))
+
+    assert result.exit_code == 2
+    text = plain(result.output)
+    assert "patients.patient_id" in text
+    assert "Nothing was written" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken"]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--cohort", "no_such_cohort"], "No cohort named 'no_such_cohort'"),
+    (["--cohort", "ncl_ed_hiu", "--param", "ncl_ed_hiu-threshold"], "is not COHORT.KEY=VALUE"),
+    (["--cohort", "ncl_ed_hiu", "--param", "other.x=1"], "which is not being run"),
+    (["--cohort", "ncl_ed_hiu", "--cohort-weight", "ncl_ed_hiu=-1"], "weight of 0 or more"),
+])
+def test_bad_options_exit_2_before_anything_is_written(data, tmp_path, options, message):
+    out = tmp_path / "worklist.csv"
+    result = find("--data", str(data), "--out", str(out), *options)
+    assert result.exit_code == 2
+    assert message in plain(result.output)
+    assert not out.exists()
+
+
+def test_an_unsupported_output_format_is_refused(data, tmp_path):
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu",
+                  "--out", str(tmp_path / "worklist.json"))
+    assert result.exit_code == 2
+    assert ".csv, .parquet, .xlsx" in plain(result.output)
+
+
+def test_find_reads_a_database_that_ibis_reaches_by_url(data, tmp_path):
+    database = tmp_path / "population.sqlite"
+    with contextlib.closing(sqlite3.connect(database)) as con:
+        for table in ("patients", "ed_attendances"):
+            pd.read_parquet(data / f"{table}.parquet").to_sql(table, con, index=False)
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", f"sqlite:///{database}", "--cohort", "ncl_ed_hiu", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert sorted(wl.read_worklist(out)["patient_id"]) == list(FREQUENT)
+
+
+def test_a_definitions_top_n_can_be_set_with_param(data, tmp_path):
+    out = tmp_path / "worklist.csv"
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out),
+                  "--param", "ncl_ed_hiu.top_n=3", "--deprivation-weight", "0")
+    assert result.exit_code == 0, result.output
+    assert wl.read_worklist(out)["patient_id"].tolist() == [12, 11, 10]
+
+
+def test_an_unknown_cohort_parameter_exits_2(data, tmp_path):
+    out = tmp_path / "worklist.csv"
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out),
+                  "--param", "ncl_ed_hiu.no_such_parameter=3")
+    assert result.exit_code == 2
+    assert "no parameter 'no_such_parameter'" in plain(result.output)
+    assert not out.exists()

@@ -1,0 +1,67 @@
+"""The aggregate summary: counts by cohort, deprivation, sex and age, small counts suppressed."""
+
+from datetime import date
+
+import pytest
+
+from upstream.casefinding.worklist import age_band, build_worklist, summarise, suppress
+from tests.unit.worklist.conftest import make_matches, make_patients
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<10"), (9, "<10"), (10, "10"),
+                                              (1234, "1234")])
+def test_counts_from_one_to_nine_are_shown_as_less_than_ten(count, shown):
+    assert suppress(count) == shown
+
+
+@pytest.mark.parametrize(("age", "band"), [(0, "0-17"), (17, "0-17"), (18, "18-24"),
+                                           (64, "55-64"), (85, "85+"), (101, "85+")])
+def test_age_bands(age, band):
+    assert age_band(age) == band
+
+
+@pytest.fixture
+def summary(as_of):
+    """25 people: 12 in cohort a (decile 1, women 25-34), 13 in b (decile 10, men 65-74), of
+    whom 3 are also in a rare cohort c."""
+    rows, people = [], []
+    for pid in range(1, 13):
+        rows.append((pid, "a", "r", 1))
+        people.append({"patient_id": pid, "imd_decile": 1, "sex": "F",
+                       "birth_date": date(1994, 1, 1)})
+    for pid in range(13, 26):
+        rows.append((pid, "b", "r", 1))
+        people.append({"patient_id": pid, "imd_decile": 10, "sex": "M",
+                       "birth_date": date(1954, 1, 1)})
+    rows += [(pid, "c", "r", 1) for pid in (13, 14, 15)]
+    worklist = build_worklist(make_matches(rows), make_patients(people), as_of=as_of)
+    table = summarise(worklist, cohorts=["a", "b", "c", "d"])
+    return {(r.breakdown, r.group): r.people for r in table.itertuples()}
+
+
+def test_summary_counts_people_once_overall_and_once_per_cohort(summary):
+    assert summary[("All people", "All")] == "25"
+    assert summary[("Cohort", "a")] == "12"
+    assert summary[("Cohort", "b")] == "13"
+
+
+def test_summary_suppresses_small_cells_and_shows_empty_ones_as_zero(summary):
+    assert summary[("Cohort", "c")] == "<10"
+    assert summary[("Cohort", "d")] == "0"
+    assert summary[("IMD decile", "5")] == "0"
+
+
+def test_summary_breaks_down_by_deprivation_core20_sex_and_age(summary):
+    assert summary[("IMD decile", "1 (most deprived)")] == "12"
+    assert summary[("IMD decile", "10 (least deprived)")] == "13"
+    assert summary[("Core20 (IMD deciles 1-2)", "Yes")] == "12"
+    assert summary[("Core20 (IMD deciles 1-2)", "No")] == "13"
+    assert summary[("Sex", "Female")] == "12"
+    assert summary[("Sex", "Male")] == "13"
+    assert summary[("Age band", "25-34")] == "12"
+    assert summary[("Age band", "65-74")] == "13"
+
+
+def test_every_summary_count_is_suppressed_text_or_at_least_ten(summary):
+    for shown in summary.values():
+        assert shown in ("<10", "0") or int(shown) >= 10
