@@ -36,7 +36,7 @@ test: setup
 
 test-sqlite:
 	@echo "== Test suite on SQLite (and DuckDB, SQLite, PostgreSQL for the analytics specs) =="
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not postgres" $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== Service tests on PostgreSQL ($(POSTGRES_URL)) =="

@@ -8,7 +8,8 @@ rows), written for obviousness rather than speed. The semantics, shared with the
 - "In the last N days" means a date in ``(as_of - N days, as_of]``; the last 12 months are the
   last 365 days. For ED attendances the date is the arrival time's date.
 - "6 attendances within < 30 days": among the person's attendances in the last 12 months in
-  arrival order, some ``arrival[i] - arrival[i-5] < 30 days`` (exact time difference).
+  arrival order, some ``date(arrival[i]) - date(arrival[i-5]) < 30 days`` (calendar dates, as
+  the engine compares them).
 - Barts heart: "within 70 days after admission" is ``admission_date <= date <=
   admission_date + 70 days``; cardiac rehabilitation "within 84 days" likewise with 84, and its
   admission window "between as_of - 365 and as_of - 84 days" includes both ends.
@@ -78,9 +79,9 @@ class _World:
 
     def six_within_30_days(self) -> set[int]:
         ed = self.ed_last_year().sort_values(["patient_id", "arrival_time"])
-        times = pd.to_datetime(ed["arrival_time"])
-        earlier = times.groupby(ed["patient_id"]).shift(5)
-        return set(ed["patient_id"][(times - earlier) < pd.Timedelta(days=30)])
+        days = pd.to_datetime(ed["arrival_time"]).dt.normalize()
+        earlier = days.groupby(ed["patient_id"]).shift(5)
+        return set(ed["patient_id"][(days - earlier) < pd.Timedelta(days=30)])
 
     def codes_of(self, wanted: frozenset[str]) -> pd.DataFrame:
         found = self.t["conditions"]

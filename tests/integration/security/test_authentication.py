@@ -123,12 +123,18 @@ def test_sign_in_and_failures_are_audited_without_the_password(make_user):
         assert "a-wrong-secret-123" not in text and PASSWORD not in text
 
 
-def test_logout_is_post_only(make_user):
+def test_sign_out_link_asks_first_and_only_a_post_signs_out(make_user):
     user = make_user("leaving-worker")
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    assert client.get(reverse("accounts:logout")).status_code == 405
-    assert client.post(reverse("accounts:logout")).status_code == 302
+    page = client.get(reverse("accounts:logout"))
+    assert page.status_code == 200 and "_auth_user_id" in client.session
+    html = page.content.decode()
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
+    assert client.post(reverse("accounts:logout")).status_code == 403  # no CSRF token
+    token = client.cookies["csrftoken"].value
+    signed_out = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 302
     assert "_auth_user_id" not in client.session
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from upstream.service.accounts import services
 from upstream.service.accounts.access import allow, public
@@ -67,7 +67,17 @@ def login_code(request):
     })
 
 
-logout = allow(*Role.values)(require_POST(auth_views.LogoutView.as_view()))
+_sign_out = auth_views.LogoutView.as_view()
+
+
+@allow(*Role.values)
+@never_cache
+@require_http_methods(["GET", "POST"])
+def logout(request):
+    """GET asks "sign out?" with a button; only the POST (with its CSRF token) signs out."""
+    if request.method == "POST":
+        return _sign_out(request)
+    return render(request, "accounts/logout.jinja", {})
 
 
 @allow(*Role.values)

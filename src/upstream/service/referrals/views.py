@@ -231,6 +231,7 @@ def episode(request, episode_id: int):
             "episode": found, "presenter": EpisodePresenter(found),
             "person": PersonPresenter(found.person),
             "referrals": [(r, ReferralPresenter(r)) for r in referrals],
+            "has_summary": hasattr(found, "discharge_summary"),
         })
     return _episode_hub(request, found, TransitionForm(), status=200)
 

@@ -1,0 +1,156 @@
+"""Benchmark the cohort engine on a synthetic world: every shipped cohort together, and the NCL
+high intensity use cohort against hand-written DuckDB SQL and an idiomatic pandas version.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_cohorts.py --people 1000000 --data var/bench/synth``
+(the world is generated first if ``--data`` holds none). Prints Markdown for docs/benchmarks.md.
+
+Each timing is the median of ``--repeats`` runs in this process; "peak memory" is this
+process's maximum resident set size after the all-cohorts runs (DuckDB's memory included),
+before the pandas comparison loads whole tables into memory. The SQL and pandas versions must
+find exactly the people the engine finds, or the script fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psutil
+import pyarrow.parquet as pq
+
+from upstream.casefinding.engine import available_cohorts, find_matches
+from upstream.data.sources import load_sources
+from upstream.synth.world import DEFAULT_AS_OF, generate
+
+NCL = "ncl_ed_hiu"
+MIN_AGE, WINDOW_DAYS, MORE_THAN, CLUSTER_SIZE, CLUSTER_DAYS = 18, 365, 15, 6, 30
+
+
+def ncl_by_sql(data: Path, as_of: date) -> set[int]:
+    """The NCL cohort as an analyst would write it by hand in DuckDB SQL, on the same files."""
+    sql = f"""
+    WITH ed AS (
+        SELECT patient_id, CAST(arrival_time AS DATE) AS day
+        FROM read_parquet('{data / "ed_attendances.parquet"}')
+        WHERE CAST(arrival_time AS DATE) > DATE '{as_of}' - {WINDOW_DAYS}
+          AND CAST(arrival_time AS DATE) <= DATE '{as_of}'
+    ),
+    busy AS (
+        SELECT patient_id FROM ed GROUP BY patient_id HAVING count(*) > {MORE_THAN}
+    ),
+    clustered AS (
+        SELECT DISTINCT patient_id FROM (
+            SELECT patient_id, day,
+                   lag(day, {CLUSTER_SIZE - 1}) OVER (PARTITION BY patient_id ORDER BY day) AS first
+            FROM ed)
+        WHERE day - first < {CLUSTER_DAYS}
+    ),
+    adults AS (
+        SELECT patient_id FROM read_parquet('{data / "patients.parquet"}')
+        WHERE birth_date <= DATE '{as_of}' - INTERVAL {MIN_AGE} YEAR
+          AND (death_date IS NULL OR death_date > DATE '{as_of}')
+    )
+    SELECT patient_id FROM adults
+    WHERE patient_id IN (SELECT patient_id FROM busy UNION SELECT patient_id FROM clustered)
+    """
+    with duckdb.connect() as con:
+        return {row[0] for row in con.execute(sql).fetchall()}
+
+
+def ncl_by_pandas(data: Path, as_of: date) -> set[int]:
+    """The NCL cohort in idiomatic pandas: read the columns needed, filter, group, shift."""
+    patients = pd.read_parquet(data / "patients.parquet",
+                               columns=["patient_id", "birth_date", "death_date"])
+    ed = pd.read_parquet(data / "ed_attendances.parquet", columns=["patient_id", "arrival_time"])
+    end = pd.Timestamp(as_of)
+    ed["day"] = ed["arrival_time"].dt.normalize()
+    ed = ed[(ed["day"] > end - pd.Timedelta(days=WINDOW_DAYS)) & (ed["day"] <= end)]
+    counts = ed.groupby("patient_id").size()
+    busy = set(counts.index[counts > MORE_THAN])
+    ed = ed.sort_values(["patient_id", "day"])
+    first = ed.groupby("patient_id")["day"].shift(CLUSTER_SIZE - 1)
+    clustered = set(ed.loc[(ed["day"] - first) < pd.Timedelta(days=CLUSTER_DAYS), "patient_id"])
+    born_by = pd.Timestamp(as_of.replace(year=as_of.year - MIN_AGE))
+    death = pd.to_datetime(patients["death_date"])
+    adults = patients[(pd.to_datetime(patients["birth_date"]) <= born_by)
+                      & (death.isna() | (death > end))]
+    return set(adults["patient_id"]) & (busy | clustered)
+
+
+def ncl_by_engine(data: Path, as_of: date) -> set[int]:
+    """The NCL cohort through Upstream's engine (Ibis on DuckDB), reasons worded."""
+    return set(find_matches(load_sources(data), NCL, as_of)["patient_id"])
+
+
+def timed(run: Callable[[], object], repeats: int) -> tuple[float, object]:
+    """Median wall seconds over ``repeats`` runs, and the last run's result."""
+    seconds, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), result
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def activity_rows(data: Path) -> int:
+    return sum(pq.ParquetFile(path).metadata.num_rows
+               for path in data.glob("*.parquet") if path.stem not in ("patients", "truth"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=Path("var/bench/synth"))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-pandas", action="store_true",
+                        help="leave out the pandas comparison (e.g. at 10M people)")
+    args = parser.parse_args()
+    as_of = DEFAULT_AS_OF
+    if not (args.data / "patients.parquet").exists():
+        print(f"Generating {args.people:,} people into {args.data} ...", flush=True)
+        generate(args.data, args.people, args.seed, as_of=as_of)
+    people = pq.ParquetFile(args.data / "patients.parquet").metadata.num_rows
+    machine = f"{psutil.cpu_count()} CPUs, Python {platform.python_version()}"
+
+    all_seconds, matches = timed(
+        lambda: find_matches(load_sources(args.data), "all", as_of), args.repeats)
+    all_peak = peak_mib()
+    print(f"\n## All {len(available_cohorts())} shipped cohorts together ({machine})\n")
+    print("| people | activity rows | matched rows | wall time (median) | peak memory |")
+    print("|---|---|---|---|---|")
+    print(f"| {people:,} | {activity_rows(args.data):,} | {len(matches):,} | "
+          f"{all_seconds:.1f} s | {all_peak:,.0f} MiB |")
+
+    engine_seconds, engine_ids = timed(lambda: ncl_by_engine(args.data, as_of), args.repeats)
+    sql_seconds, sql_ids = timed(lambda: ncl_by_sql(args.data, as_of), args.repeats)
+    if sql_ids != engine_ids:
+        raise SystemExit(f"SQL and engine disagree: {len(sql_ids ^ engine_ids)} people differ")
+    rows = [("Upstream engine (Ibis on DuckDB)", engine_seconds),
+            ("hand-written DuckDB SQL", sql_seconds)]
+    if not args.skip_pandas:
+        pandas_seconds, pandas_ids = timed(lambda: ncl_by_pandas(args.data, as_of), args.repeats)
+        if pandas_ids != engine_ids:
+            raise SystemExit(f"pandas and engine disagree: {len(pandas_ids ^ engine_ids)} differ")
+        rows.append(("idiomatic pandas", pandas_seconds))
+    print(f"\n## NCL high intensity use: {len(engine_ids):,} people, same set from each\n")
+    print("| implementation | wall time (median) | engine ÷ this |")
+    print("|---|---|---|")
+    for name, seconds in rows:
+        print(f"| {name} | {seconds:.2f} s | {engine_seconds / seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
