@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup demo serve test test-sqlite test-postgres benchmarks lock clean
+.PHONY: setup demo serve test lint test-sqlite test-postgres benchmarks lock clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ serve: setup
 
 test: setup
 	bash scripts/ensure-chromium
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+lint:
+	$(BIN)/ruff check src tests
 
 test-sqlite:
 	@echo "== Test suite on SQLite (and DuckDB, SQLite, PostgreSQL for the analytics specs) =="
@@ -42,8 +46,10 @@ test-postgres:
 	@echo "== Service tests on PostgreSQL ($(POSTGRES_URL)) =="
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 tests/integration tests/system $(PYTEST_ARGS)
 
+# Figures for docs/benchmarks.md (1M people; takes several minutes).
 benchmarks: setup
-	$(BIN)/python -m tests.benchmarks.run_all
+	$(BIN)/python tests/benchmarks/bench_synth.py --people 1000000 --out var/bench/synth
+	$(BIN)/python tests/benchmarks/bench_cohorts.py --data var/bench/synth
 
 # Regenerate requirements.lock from pyproject.toml in a throw-away environment.
 lock:

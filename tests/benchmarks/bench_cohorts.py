@@ -18,7 +18,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb

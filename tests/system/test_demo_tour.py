@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from upstream.service.demo.world import DEMO_PASSWORD, build_demo_world
 from tests.system.conftest import LAPTOP
+from upstream.service.demo.world import DEMO_PASSWORD, build_demo_world
 
 TOUR = {
     "helen.marsh": ["/referrals/mine/", "/referrals/new/"],

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
+from tests.system.conftest import LAPTOP, TABLET
 from upstream.service.accounts.models import Pathway, Role, Team
 from upstream.service.engagement import services as engagement
 from upstream.service.people.services import find_or_create_person
 from upstream.service.referrals import services as referrals
 from upstream.standards import nhs_number
-from tests.system.conftest import LAPTOP, TABLET
 
 VIEWPORTS = [pytest.param(LAPTOP, id="laptop"), pytest.param(TABLET, id="tablet")]
 

@@ -55,8 +55,7 @@ def find(
     the worklist is written atomically and the summary (counts below 10 suppressed) is printed.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from upstream.casefinding import worklist as wl
     from upstream.casefinding.definitions import DefinitionError
@@ -138,7 +137,7 @@ def _population_flags() -> list[str]:
     from upstream.casefinding import definitions
 
     return [name for name in definitions.available()
-            if definitions.load(name).programme.startswith("Core20PLUS5")]
+            if definitions.load(name).kind == "population_flag"]
 
 
 def _chosen_cohorts(requested: list[str], available: list[str], flags: list[str]) -> list[str]:

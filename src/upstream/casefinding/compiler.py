@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 from upstream.casefinding import codelists
 from upstream.casefinding.model import (
     CODED_COLUMNS,
+    OPERATORS,
     PATIENT_COLUMNS,
     Aged,
     All,
@@ -35,7 +36,6 @@ from upstream.casefinding.model import (
     InCodelist,
     KWithin,
     Not,
-    OPERATORS,
     PatientIn,
     Ratio,
     Window,

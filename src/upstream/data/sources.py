@@ -1,9 +1,10 @@
 """Reach population data: a folder of Parquet/CSV files (through DuckDB) or any Ibis backend.
 
-A folder holds, per contract table, ``<table>.parquet``, ``<table>.csv`` or a folder ``<table>/``
-of Parquet parts. CSV columns are read with the contract's types (so codes such as SNOMED CT concept ids and NHS
-numbers keep their digits, and empty date columns are dates); when some value does not fit, the
-file is read with types inferred instead, for validation to point at the values.
+A folder holds, per contract table, ``<table>.parquet``, ``<table>.csv`` or a folder
+``<table>/`` of Parquet parts. CSV columns are read with the contract's types (so codes such as
+SNOMED CT concept ids and NHS numbers keep their digits, and empty date columns are dates); when
+some value does not fit, the file is read with types inferred instead, for validation to point
+at the values.
 """
 
 from __future__ import annotations

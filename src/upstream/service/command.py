@@ -1,7 +1,6 @@
 """``upstream serve`` and ``upstream demo``: run the web service with gunicorn."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 

@@ -146,7 +146,8 @@ class Activity:
         who, year = np.nonzero(self.rng.random((self.n, YEARS_OF_ACTIVITY)) < chance[:, None])
         size = 4 + self.rng.poisson(2.5, len(who))
         span = self.rng.integers(5, 45, len(who))
-        start = self.as_of - 365 * (YEARS_OF_ACTIVITY - year) + 1 + self.rng.integers(0, 365, len(who))
+        day_in_year = self.rng.integers(0, 365, len(who))
+        start = self.as_of - 365 * (YEARS_OF_ACTIVITY - year) + 1 + day_in_year
         person = np.repeat(who, size)
         offset = (self.rng.random(len(person)) * np.repeat(span, size)).astype(np.int64)
         return person, np.repeat(start, size) + offset

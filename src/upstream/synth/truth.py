@@ -41,7 +41,8 @@ def evaluate(tables: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
         if (members := getattr(world, name)())
     ]
     if not rows:
-        return pd.DataFrame({"patient_id": pd.Series(dtype="int64"), "cohort": pd.Series(dtype=str)})
+        return pd.DataFrame({"patient_id": pd.Series(dtype="int64"),
+                             "cohort": pd.Series(dtype=str)})
     return pd.concat(rows, ignore_index=True).astype({"patient_id": "int64"})
 
 
@@ -136,7 +137,8 @@ class _World:
     def leicester_crisis(self) -> set[int]:
         notices = self.t["police_notices"]
         concern = notices[
-            notices["mental_health_concern"].astype(bool) & self.in_last(notices["notice_date"], 182)
+            notices["mental_health_concern"].astype(bool)
+            & self.in_last(notices["notice_date"], 182)
         ]
         at_practices = set(self.practice.index[self.practice.isin(codes.LEICESTER_PRACTICES)])
         return self.alive_aged(18) & at_practices & set(concern["patient_id"])
@@ -172,7 +174,8 @@ class _World:
         status = clinic["attendance_status"]
         booked = clinic[status.isin(["attended", "did_not_attend"])]
         n = booked.groupby("patient_id").size()
-        missed = booked[booked["attendance_status"] == "did_not_attend"].groupby("patient_id").size()
+        did_not_attend = booked["attendance_status"] == "did_not_attend"
+        missed = booked[did_not_attend].groupby("patient_id").size()
         rate = missed.reindex(n.index, fill_value=0) / n
         high = set(n.index[(n >= 3) & (rate >= 0.20)])
         return self.alive_aged(16, 25) & diabetic & high

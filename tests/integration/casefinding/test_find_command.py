@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.integration.casefinding.conftest import plain
 from upstream.casefinding import worklist as wl
 from upstream.cli import app
 from upstream.standards import nhs_number
-from tests.integration.casefinding.conftest import plain
 
 AS_OF = "2024-06-30"
 FREQUENT = range(1, 13)

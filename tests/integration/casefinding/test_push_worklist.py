@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from typer.testing import CliRunner
 
+from tests.integration.casefinding.conftest import plain
 from upstream.casefinding import worklist as wl
 from upstream.casefinding.push import Outcome, push_worklist
 from upstream.cli import app
@@ -17,7 +18,6 @@ from upstream.service.referrals.models import Episode, Referral, ReferralSource
 from upstream.service.referrals.services import submit_referral, transition
 from upstream.service.referrals.states import Status
 from upstream.standards import nhs_number
-from tests.integration.casefinding.conftest import plain
 
 NUMBERS = list(islice(nhs_number.test_range(), 20))
 

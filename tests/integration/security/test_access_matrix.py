@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import reverse
 
 from upstream.service.accounts.models import Role
-
 from upstream.service.referrals.models import ReferralSource
 from upstream.service.referrals.services import submit_referral
 from upstream.service.referrals.views import SUBMITTED_KEY

@@ -77,6 +77,7 @@ def broken(tmp_path: Path, change) -> Path:
      r"'\$nope' is not a parameter"),
     (lambda s: s["population"]["all"].append({"older": 3}),
      r"population.all\[2\]: unknown criterion 'older'"),
+    (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of worklist, population_flag"),
 ])
 def test_a_broken_definition_names_file_and_key(tmp_path, change, message):
     with pytest.raises(definitions.DefinitionError, match=message):
@@ -91,3 +92,10 @@ def test_dividing_counts_gives_a_rate_to_compare():
 
 def test_a_code_given_as_a_number_overrides_a_text_parameter():
     assert definitions.load("barts_yad").values({"specialty_code": 307})["specialty_code"] == "307"
+
+
+def test_population_flags_are_declared_in_their_files():
+    flags = {name for name in definitions.available()
+             if definitions.load(name).kind == "population_flag"}
+    assert flags == {"core20", "plus_ethnic_minority"}
+    assert definitions.load("ncl_ed_hiu").kind == "worklist"

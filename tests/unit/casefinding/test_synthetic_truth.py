@@ -17,10 +17,10 @@ from upstream.synth.world import generate
 AS_OF = date(2026, 3, 31)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@pytest.fixture(scope="module", params=[11, 3], ids=lambda seed: f"seed{seed}")
+def world(tmp_path_factory, request):
     out = tmp_path_factory.mktemp("world")
-    generate(out, people=8000, seed=11, as_of=AS_OF)
+    generate(out, people=8000, seed=request.param, as_of=AS_OF)
     found = find_matches(load_sources(out), "all", AS_OF)
     return found, pd.read_parquet(out / "truth.parquet")
 

@@ -150,7 +150,8 @@ def test_too_few_people_for_the_planted_ones_is_refused(tmp_path):
 
 def test_the_command_writes_a_world(tmp_path):
     out = tmp_path / "cli"
-    result = CliRunner().invoke(app, ["synth", "--people", "1000", "--seed", "2", "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["synth", "--people", "1000", "--seed", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "truth.parquet" in result.output
     assert pq.read_metadata(out / "patients.parquet").num_rows == 1000

@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from tests.unit.worklist.conftest import make_matches, make_patients
 from upstream.casefinding.worklist import (
     WORKLIST_COLUMNS,
     Priority,
     build_worklist,
     top_per_cohort,
 )
-from tests.unit.worklist.conftest import make_matches, make_patients
 
 
 def test_a_person_in_two_cohorts_is_one_row_listing_both_with_their_reasons(as_of):

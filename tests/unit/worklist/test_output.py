@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from upstream.casefinding import worklist as wl
 from tests.unit.worklist.conftest import make_matches, make_patients
+from upstream.casefinding import worklist as wl
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from upstream.casefinding.worklist import age_band, build_worklist, summarise, suppress
 from tests.unit.worklist.conftest import make_matches, make_patients
+from upstream.casefinding.worklist import age_band, build_worklist, summarise, suppress
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<10"), (9, "<10"), (10, "10"),

@@ -1,7 +1,9 @@
 """Cohort definitions: human-readable, versioned YAML files, one per cohort, in this folder.
 
 Each file holds ``name``, ``title``, ``programme``, ``source`` (the programme's own description),
-``definition_date``, ``version``, ``parameters`` (each with a ``default`` and a
+``definition_date``, ``version``, optionally ``kind`` (``worklist``, the default: people to
+contact; or ``population_flag``: a group such as Core20 that ``--cohort all`` leaves out and
+runs only when named), ``parameters`` (each with a ``default`` and a
 ``description``), named ``features`` (counts, k-within-days, follow-ups, ratios over the
 contract's event tables), the ``population`` criterion, the rank key ``score`` and ``top_n``.
 Values written ``$name`` are parameters. See ``ncl_ed_hiu.yaml`` for the shape;
@@ -33,6 +35,7 @@ FOLDER = Path(__file__).parent
 REQUIRED = ("name", "title", "programme", "source", "definition_date", "version", "parameters",
             "population")
 _COMPARISON = re.compile(r"^\s*(\w+)\s*(>=|<=|==|>|<)\s*(\S+)\s*$")
+KINDS = ("worklist", "population_flag")
 _EVENT_KEYS = {"events", "where", "codelist", "in_last_days", "days_ago", "by_as_of", "label",
                "plural"}
 
@@ -55,6 +58,7 @@ class Definition:
     title: str
     programme: str
     source: str
+    kind: str
     definition_date: date
     version: str
     parameters: dict[str, Parameter]
@@ -117,6 +121,9 @@ def read(path: Path) -> Definition:
             raise DefinitionError(f"{path.name}: key '{key}' is missing")
     if spec["name"] != path.stem:
         raise DefinitionError(f"{path.name}: name: '{spec['name']}' must match the file name")
+    kind = spec.get("kind", "worklist")
+    if kind not in KINDS:
+        raise DefinitionError(f"{path.name}: kind: '{kind}' must be one of {', '.join(KINDS)}")
     if not isinstance(spec["definition_date"], date):
         raise DefinitionError(f"{path.name}: definition_date: must be a date (YYYY-MM-DD)")
     parameters = {}
@@ -127,7 +134,8 @@ def read(path: Path) -> Definition:
         parameters[key] = Parameter(item["default"], str(item["description"]))
     definition = Definition(
         name=spec["name"], title=str(spec["title"]), programme=str(spec["programme"]),
-        source=" ".join(str(spec["source"]).split()), definition_date=spec["definition_date"],
+        source=" ".join(str(spec["source"]).split()), kind=kind,
+        definition_date=spec["definition_date"],
         version=str(spec["version"]), parameters=parameters, spec=spec, path=path,
     )
     definition.build()

@@ -2,8 +2,8 @@
 
 Templates are looked up in the app folders (``<app>/jinja2/<app>/...``) and the service's
 ``jinja2/`` folder first, then in the NHS.UK frontend macros package. Globals available in
-every template: ``static``, ``url``, ``get_messages``, ``navigation``; ``request``, ``csrf_input`` and
-``csrf_token`` come from Django's Jinja2 backend.
+every template: ``static``, ``url``, ``get_messages``, ``navigation``; ``request``,
+``csrf_input`` and ``csrf_token`` come from Django's Jinja2 backend.
 """
 
 from django.contrib import messages

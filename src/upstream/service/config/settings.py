@@ -13,9 +13,8 @@ tests and production:
 import os
 from pathlib import Path
 
-from csp.constants import NONCE, NONE, SELF
-
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/upstream/service
 REPO_DIR = PACKAGE_DIR.parent.parent.parent  # the checkout
@@ -24,7 +23,8 @@ NODE_MODULES = Path(os.environ.get("UPSTREAM_NODE_MODULES", REPO_DIR / "node_mod
 
 DEBUG = os.environ.get("UPSTREAM_DEBUG") == "1"
 SECRET_KEY = os.environ.get("UPSTREAM_SECRET_KEY", "insecure-demo-key-change-me-in-production")
-ALLOWED_HOSTS = os.environ.get("UPSTREAM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "UPSTREAM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from upstream.service.accounts.access import allow, public

@@ -6,7 +6,8 @@ REFERRAL_REASONS = {
     "housing": "Damp, overcrowded flat; worried about eviction.",
     "loneliness": "Lives alone and has not been out since discharge.",
     "mental_wellbeing": "Low mood and anxiety affecting self-care; open to talking therapy.",
-    "employment_education": "Lost hours on a zero-hours contract; wants help back to work or study.",
+    "employment_education":
+        "Lost hours on a zero-hours contract; wants help back to work or study.",
     "substance_use": "Drinking more since the diagnosis; would like support to cut down.",
     "carer_support": "Main carer for a parent and not coping.",
     "physical_activity": "Wants to be more active but unsure what is safe.",

@@ -7,7 +7,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from upstream.service.people.presenters import PersonPresenter, date_time, long_date
-from upstream.service.referrals.models import Episode, Referral, TriageOutcome, Urgency
+from upstream.service.referrals.models import (
+    Episode,
+    Referral,
+    ReferralSource,
+    TriageOutcome,
+    Urgency,
+)
 from upstream.service.referrals.services import caseload_counts, waiting_list
 from upstream.service.referrals.states import TRANSITIONS, Status
 from upstream.standards.vocabularies import NEEDS
@@ -119,6 +125,16 @@ class EpisodePresenter:
             return None
         return (timezone.localdate() - timezone.localdate(self.episode.waiting_since)).days
 
+    @property
+    def consent(self) -> str:
+        """Consent as recorded; a case-finding referral has not asked the person yet."""
+        r = self.referral
+        if r.consent_given:
+            return "Yes"
+        if r.source == ReferralSource.CASE_FINDING:
+            return "Not yet asked (found by case finding): ask at first contact"
+        return "No"
+
     def summary_rows(self) -> list[dict]:
         e = self.episode
         rows = [
@@ -205,6 +221,16 @@ class ReferralPresenter:
             return ""
         return r.episode.status_reason if not r.episode.is_open else ""
 
+    @property
+    def consent(self) -> str:
+        """Consent as recorded; a case-finding referral has not asked the person yet."""
+        r = self.referral
+        if r.consent_given:
+            return "Yes"
+        if r.source == ReferralSource.CASE_FINDING:
+            return "Not yet asked (found by case finding): ask at first contact"
+        return "No"
+
     def summary_rows(self) -> list[dict]:
         r = self.referral
         rows = [
@@ -215,7 +241,7 @@ class ReferralPresenter:
             ("Urgency", r.get_urgency_display()),
             ("Needs", ", ".join(self.needs)),
             ("Reason", r.reason or "None given"),
-            ("Consent to referral", "Yes" if r.consent_given else "No"),
+            ("Consent to referral", self.consent),
             ("Triage", self.triage),
         ]
         return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import upstream.service.referrals.states
 from django.conf import settings
 from django.db import migrations, models
+
+import upstream.service.referrals.states
 
 
 class Migration(migrations.Migration):
