@@ -45,15 +45,18 @@ from upstream.casefinding.model import (
 class Compiler:
     """Turns features and criteria into Ibis expressions over ``tables`` at ``as_of``."""
 
-    def __init__(self, tables: Mapping[str, ir.Table], as_of: date):
+    def __init__(self, tables: Mapping[str, ir.Table], as_of: date,
+                 patient_columns: tuple[str, ...] = PATIENT_COLUMNS):
         self.tables = tables
         self.as_of = as_of
+        self.patient_columns = patient_columns
         self.columns: dict[Feature, str] = {}
 
     # ------------------------------------------------------------------------------ the people
 
     def population(self) -> ir.Table:
-        """Living people (no death on or before as_of): patient_id, age and patient columns."""
+        """Living people (no death on or before as_of): patient_id, age and the patient columns
+        asked for (only those, so a columnar scan reads no more than the criteria need)."""
         people = self.tables["patients"]
         born = people.birth_date
         not_had_birthday = (born.month() > self.as_of.month) | (
@@ -63,7 +66,7 @@ class Compiler:
         alive = people.death_date.isnull() | (people.death_date > ibis.date(self.as_of))
         return people.filter(alive).select(
             patient_id=people.patient_id.cast("int64"), age=age.cast("int64"),
-            **{column: people[column] for column in PATIENT_COLUMNS},
+            **{column: people[column] for column in self.patient_columns},
         )
 
     # ------------------------------------------------------------------------------ features

@@ -22,7 +22,7 @@ from ibis.common.exceptions import TableNotFound
 
 from upstream.casefinding import definitions, reasons
 from upstream.casefinding.compiler import Compiler
-from upstream.casefinding.model import Cohort, Criterion, Feature
+from upstream.casefinding.model import Cohort, Criterion, Feature, PatientIn
 from upstream.data.schema import TABLES
 
 REASON_SEPARATOR = "; "
@@ -35,10 +35,12 @@ def available_cohorts() -> list[str]:
 
 def build_cohorts(names: list[str] | str, overrides: dict[str, dict] | None = None,
                   ) -> list[Cohort]:
-    """The named cohorts (``"all"`` for every shipped one) with parameter overrides applied
-    (overrides of cohorts not named are ignored); :class:`definitions.DefinitionError` names an
-    unknown cohort or parameter."""
-    chosen = available_cohorts() if names == "all" else list(dict.fromkeys(names))
+    """The named cohorts (one name, a list of names, or ``"all"`` for every shipped one) with
+    parameter overrides applied (overrides of cohorts not named are ignored);
+    :class:`definitions.DefinitionError` names an unknown cohort or parameter."""
+    if isinstance(names, str):
+        names = available_cohorts() if names == "all" else [names]
+    chosen = list(dict.fromkeys(names))
     overrides = overrides or {}
     unknown = sorted(set(overrides) - set(available_cohorts()))
     if unknown:
@@ -48,24 +50,47 @@ def build_cohorts(names: list[str] | str, overrides: dict[str, dict] | None = No
     return [definitions.load(name).build(overrides.get(name)) for name in chosen]
 
 
-def contract_tables(con) -> dict[str, ir.Table]:
-    """The contract tables of ``con`` (backend or mapping); missing event tables are empty."""
-    if isinstance(con, Mapping):
-        found = {name: con[name] for name in TABLES if name in con}
-    else:
-        found = {}
-        for name in TABLES:
-            try:  # not list_tables(): ibis 12 with DuckDB 2 cannot list
-                found[name] = con.table(name)
-            except TableNotFound:
-                continue
-    if "patients" not in found:
-        raise ValueError("The source has no patients table")
-    for name, table in TABLES.items():
-        if name not in found:
-            schema = ibis.schema({c: column.type for c, column in table.columns.items()})
-            found[name] = ibis.memtable(schema.to_pyarrow().empty_table())
-    return found
+class ContractTables(Mapping):
+    """The contract tables of ``con`` (an Ibis backend or a mapping of name to table), each
+    opened on first use so a query reads only what it needs; a missing event table is empty.
+    ``ValueError`` if there is no patients table."""
+
+    def __init__(self, con):
+        self.con = con
+        self.opened: dict[str, ir.Table] = {}
+        if self._open("patients") is None:
+            raise ValueError("The source has no patients table")
+
+    def _open(self, name: str) -> ir.Table | None:
+        if name not in self.opened:
+            found = self._find(name)
+            if found is not None:
+                self.opened[name] = found
+        return self.opened.get(name)
+
+    def _find(self, name: str) -> ir.Table | None:
+        if isinstance(self.con, Mapping):
+            return self.con[name] if name in self.con else None
+        try:
+            return self.con.table(name)
+        except TableNotFound:
+            return None
+
+    def __getitem__(self, name: str) -> ir.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        found = self._open(name)
+        if found is None:
+            columns = TABLES[name].columns
+            schema = ibis.schema({c: column.type for c, column in columns.items()})
+            found = self.opened[name] = ibis.memtable(schema.to_pyarrow().empty_table())
+        return found
+
+    def __iter__(self):
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 class _Plan:
@@ -74,12 +99,13 @@ class _Plan:
     def __init__(self, con, cohorts: list[Cohort], as_of: date):
         self.cohorts = cohorts
         self.as_of = as_of
-        self.compiler = Compiler(contract_tables(con), as_of)
+        leaves = list(dict.fromkeys(leaf for c in cohorts for leaf in c.population.leaves()))
+        used = tuple(dict.fromkeys(leaf.column for leaf in leaves if isinstance(leaf, PatientIn)))
+        self.compiler = Compiler(ContractTables(con), as_of, patient_columns=used)
         features: list[Feature] = []
         for cohort in cohorts:
             features += cohort.features()
         wide = self.compiler.wide(list(dict.fromkeys(features)))
-        leaves = list(dict.fromkeys(leaf for c in cohorts for leaf in c.population.leaves()))
         self.leaf_column: dict[Criterion, str] = {leaf: f"l{i}" for i, leaf in enumerate(leaves)}
         wide = wide.mutate(**{name: self.compiler.leaf(leaf, wide)
                               for leaf, name in self.leaf_column.items()})

@@ -29,7 +29,9 @@ class Sources(Mapping):
     """The contract tables found in a source, as Ibis tables on one backend.
 
     Behaves as a read-only mapping from table name to ``ibis.Table``; ``other_names`` lists the
-    files or tables present that are not contract tables (for "did you mean" hints).
+    files or tables present that are not contract tables (for "did you mean" hints). A folder's
+    files are opened on first use, so a query pays only for the tables it reads; a file that
+    cannot be read raises :class:`SourceError` naming it then.
     """
 
     con: BaseBackend
@@ -37,15 +39,22 @@ class Sources(Mapping):
     other_names: list[str] = field(default_factory=list)
     location: str = ""
     is_folder: bool = False
+    files: dict[str, Path] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> ibis.Table:
+        if name not in self.tables and name in self.files:
+            path = self.files[name]
+            try:
+                self.tables[name] = _read(self.con, name, path)
+            except Exception as error:  # DuckDB raises many kinds; the message names the file
+                raise SourceError(f"Cannot read {path.name}: {error}") from error
         return self.tables[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.tables)
+        return iter(dict.fromkeys([*self.files, *self.tables]))
 
     def __len__(self) -> int:
-        return len(self.tables)
+        return len(dict.fromkeys([*self.files, *self.tables]))
 
 
 def load_sources(source: str | Path | BaseBackend | Sources) -> Sources:
@@ -66,7 +75,7 @@ def _from_backend(con: BaseBackend) -> Sources:
             continue
     try:
         others = sorted(name for name in con.list_tables() if name not in TABLES)
-    except AttributeError:  # ibis 12's DuckDB list_tables needs an API DuckDB 2 removed
+    except AttributeError:  # a backend without list_tables
         others = []
     return Sources(con=con, tables=tables, other_names=others, location=con.name)
 
@@ -76,21 +85,14 @@ def _from_folder(folder: Path) -> Sources:
         raise SourceError(f"{folder} is not a folder of Parquet or CSV files")
     con = ibis.duckdb.connect()
     con.raw_sql("SET enable_progress_bar = false")  # progress is the caller's to show
-    tables: dict[str, ibis.Table] = {}
-    for name in TABLES:
-        path = _table_path(folder, name)
-        if path is None:
-            continue
-        try:
-            tables[name] = _read(con, name, path)
-        except Exception as error:  # DuckDB raises many kinds; the message names the file
-            raise SourceError(f"Cannot read {path.name}: {error}") from error
+    files = {name: path for name in TABLES if (path := _table_path(folder, name)) is not None}
     others = sorted(
         entry.name
         for entry in folder.iterdir()
-        if not entry.name.startswith(".") and _table_name(entry) not in tables
+        if not entry.name.startswith(".") and _table_name(entry) not in files
     )
-    return Sources(con=con, tables=tables, other_names=others, location=str(folder), is_folder=True)
+    return Sources(con=con, tables={}, other_names=others, location=str(folder), is_folder=True,
+                   files=files)
 
 
 def _table_name(entry: Path) -> str:

@@ -111,6 +111,23 @@ def test_caseload_page_shows_buckets_and_filters(client, team, worker):
     assert str(due.person) in filtered and str(quiet.person) not in filtered
 
 
+def test_team_lead_opens_a_workers_caseload_from_their_own_teams_only(client, team, worker):
+    case = make.episode(team, worker=worker)
+    other_team = make.team()
+    stranger = make.user(Role.LINK_WORKER, other_team)
+    make.episode(other_team, worker=stranger)
+    lead = make.user(Role.TEAM_LEAD, team)
+    client.force_login(lead)
+    board = client.get("/referrals/board/").content.decode()
+    assert f"/engagement/caseload/?worker={worker.pk}" in board
+    page = client.get(f"/engagement/caseload/?worker={worker.pk}").content.decode()
+    assert f"Caseload of {worker.display_name}" in page and str(case.person) in page
+    assert f"?worker={worker.pk}&amp;show=due_today" in page
+    assert client.get(f"/engagement/caseload/?worker={stranger.pk}").status_code == 404
+    client.force_login(worker)
+    assert client.get(f"/engagement/caseload/?worker={worker.pk}").status_code == 404
+
+
 def test_huddle_buckets(team, worker):
     lead = make.user(Role.TEAM_LEAD, team)
     progressing = allocated(team, worker, 40, status=Status.ACTIVE)

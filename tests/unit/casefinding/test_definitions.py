@@ -55,6 +55,10 @@ def test_an_unknown_cohort_is_named():
         build_cohorts(["nope"])
 
 
+def test_one_cohort_may_be_named_without_a_list():
+    assert [c.name for c in build_cohorts("ncl_ed_hiu")] == ["ncl_ed_hiu"]
+
+
 def broken(tmp_path: Path, change) -> Path:
     spec = yaml.safe_load((definitions.FOLDER / "ncl_ed_hiu.yaml").read_text())
     change(spec)

@@ -89,15 +89,15 @@ def _with_facts(episodes: QuerySet) -> QuerySet:
     )
 
 
-def caseload(user, today: datetime.date) -> list[Case]:
-    """The episodes on the user's caseload (``states.CASELOAD``, with them as the worker), most
-    pressing first.
+def caseload(user, today: datetime.date, worker=None) -> list[Case]:
+    """The episodes on ``worker``'s caseload (``states.CASELOAD``; the user's own by default)
+    that ``user`` may see, most pressing first.
 
     An episode is *overdue* if its review date or an open action's due date has passed, *due
     today* if either falls today, and *out of contact* if there has been no contact attempt for
     ``UPSTREAM_NO_CONTACT_DAYS`` days (counted from allocation when there has been none yet).
     """
-    episodes = Episode.objects.for_user(user).filter(worker=user, status__in=CASELOAD)
+    episodes = Episode.objects.for_user(user).filter(worker=worker or user, status__in=CASELOAD)
     days = settings.UPSTREAM_NO_CONTACT_DAYS
     return sorted((_case(e, today, days) for e in _with_facts(episodes)),
                   key=lambda c: c.priority)

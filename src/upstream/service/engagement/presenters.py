@@ -334,16 +334,17 @@ def caseload_view(cases: list[Case], *, sort: str, show: str, base_url: str) -> 
     chosen order. Unknown ``sort``/``show`` values fall back to priority / all."""
     sort = sort if sort in CASELOAD_SORTS else "priority"
     show = show if show in CASELOAD_FILTERS else "all"
+    base_url += "&" if "?" in base_url else "?"
     buckets = [
         {"key": key, "label": label, "count": sum(1 for c in cases if keep(c)),
-         "href": f"{base_url}?show={key}&sort={sort}", "current": key == show}
+         "href": f"{base_url}show={key}&sort={sort}", "current": key == show}
         for key, (label, keep) in CASELOAD_FILTERS.items()
     ]
     chosen = sorted((c for c in cases if CASELOAD_FILTERS[show][1](c)),
                     key=CASELOAD_SORTS[sort][1])
     return {
         "buckets": buckets,
-        "sorts": [{"key": key, "label": label, "href": f"{base_url}?show={show}&sort={key}",
+        "sorts": [{"key": key, "label": label, "href": f"{base_url}show={show}&sort={key}",
                    "current": key == sort} for key, (label, _) in CASELOAD_SORTS.items()],
         "rows": [case_row(c) for c in chosen],
         "showing": CASELOAD_FILTERS[show][0],

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.service.accounts.access import allow
-from upstream.service.accounts.models import Role
+from upstream.service.accounts.models import Role, User
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record, viewed
 from upstream.service.engagement import caseload as team_views
@@ -285,13 +285,27 @@ def summary_pdf(request, episode_id: int):
 @allow(*STAFF)
 @require_GET
 def caseload(request):
-    """My caseload: the user's open episodes, most pressing first, with what is due."""
-    cases = team_views.caseload(request.user, timezone.localdate())
+    """My caseload: the user's open episodes, most pressing first, with what is due. A team
+    lead may open a worker's caseload in one of their teams with ``?worker=<id>``."""
+    worker, base_url = request.user, request.path
+    if "worker" in request.GET:
+        worker = _team_worker(request, request.GET["worker"])
+        base_url = f"{request.path}?worker={worker.pk}"
+    cases = team_views.caseload(request.user, timezone.localdate(), worker=worker)
     record(request, Action.VIEW, record_type="engagement.caseload",
-           record_id=str(request.user.pk), detail=f"{len(cases)} episodes listed")
+           record_id=str(worker.pk), detail=f"{len(cases)} episodes listed")
     view = presenters.caseload_view(cases, sort=request.GET.get("sort", ""),
-                                    show=request.GET.get("show", ""), base_url=request.path)
-    return render(request, "engagement/caseload.jinja", {"view": view})
+                                    show=request.GET.get("show", ""), base_url=base_url)
+    owner = None if worker == request.user else worker
+    return render(request, "engagement/caseload.jinja", {"view": view, "owner": owner})
+
+
+def _team_worker(request, worker_id: str):
+    """A worker in one of the team lead's teams; anyone else asking, or any other id, is 404."""
+    if request.user.role != Role.TEAM_LEAD or not worker_id.isdigit():
+        raise Http404("No such caseload")
+    return get_object_or_404(
+        User.objects.filter(teams__in=request.user.teams.all()).distinct(), pk=int(worker_id))
 
 
 @allow(*STAFF)
