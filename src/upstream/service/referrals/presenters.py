@@ -125,16 +125,6 @@ class EpisodePresenter:
             return None
         return (timezone.localdate() - timezone.localdate(self.episode.waiting_since)).days
 
-    @property
-    def consent(self) -> str:
-        """Consent as recorded; a case-finding referral has not asked the person yet."""
-        r = self.referral
-        if r.consent_given:
-            return "Yes"
-        if r.source == ReferralSource.CASE_FINDING:
-            return "Not yet asked (found by case finding): ask at first contact"
-        return "No"
-
     def summary_rows(self) -> list[dict]:
         e = self.episode
         rows = [
