@@ -1,5 +1,6 @@
-"""The browser harness itself: axe really fails a page with a WCAG problem, and the one
-accepted design-system pattern (aria-expanded on a conditional reveal) is all it lets pass."""
+"""The browser harness itself: axe really fails a page with a WCAG problem, the one accepted
+design-system pattern (aria-expanded on a conditional reveal) is all it lets pass, and a
+Content Security Policy violation of any directive is caught."""
 
 import pytest
 
@@ -37,3 +38,18 @@ def test_aria_expanded_passes_only_on_a_conditional_reveal(visit):
     }""")
     with pytest.raises(AccessibilityViolation, match="aria-allowed-attr"):
         visitor.check()
+
+
+def test_a_content_security_policy_violation_is_recorded(visit):
+    visitor = visit("anyone")
+    visitor.goto("/accounts/login/")
+    assert visitor.csp_violations == []
+    with visitor.page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        visitor.page.evaluate("""() => {
+            const image = document.createElement('img');
+            image.alt = '';
+            image.src = 'https://example.invalid/tracker.png';
+            document.querySelector('main').appendChild(image);
+        }""")
+    assert len(visitor.csp_violations) == 1 and "img-src" in visitor.csp_violations[0]
+    visitor.csp_violations.clear()  # the fixture fails any test that leaves one behind

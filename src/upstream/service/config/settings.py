@@ -156,7 +156,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # NHS.UK frontend's CSS loads the Frutiger web font from the NHS's own asset server
+        # (the font is licensed for NHS services, so it is not shipped); Arial when unreachable.
+        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
