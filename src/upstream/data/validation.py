@@ -175,19 +175,13 @@ class _Checker:
             target = {"int64": "int64", "int8": "int64", "date": "date",
                       "timestamp": "timestamp", "bool": "boolean"}[expected]
             parsed = value.try_cast(target)
-            bad = value.notnull() & parsed.isnull()
-            count = _count(table, bad)
             noun = "dates" if expected in ("date", "timestamp") else f"{expected} values"
-            if count:
-                rows, values = self.sample(table, bad, column)
-                self.add(
-                    "error", "unparseable", spec.name, column.name,
-                    f"{count} value(s) cannot be read as {noun}",
-                    _parse_fix(expected), count=count, rows=rows, values=values,
-                )
-            elif _count(table, value.notnull()) == 0:
+            unreadable = self.report_rows(
+                spec, table, column, value.notnull() & parsed.isnull(), "unparseable",
+                f"{{count}} value(s) cannot be read as {noun}", _parse_fix(expected))
+            if not unreadable and _count(table, value.notnull()) == 0:
                 return parsed  # an empty column: nothing to read, nothing wrong
-            else:
+            if not unreadable:
                 self.add(
                     "error", "wrong_type", spec.name, column.name,
                     f"is stored as text but should be {expected}",
@@ -203,15 +197,9 @@ class _Checker:
     def whole_numbers(self, spec, table: ibis.Table, column: Column, value):
         """Decimals are usable as integers when every value is whole (as pandas writes integer
         columns with gaps); otherwise the fractional values are reported."""
-        bad = value.notnull() & (value != value.floor())
-        count = _count(table, bad)
-        if count:
-            rows, values = self.sample(table, bad, column)
-            self.add(
-                "error", "unparseable", spec.name, column.name,
-                f"{count} value(s) are not whole numbers", "write whole numbers only",
-                count=count, rows=rows, values=values,
-            )
+        if self.report_rows(spec, table, column, value.notnull() & (value != value.floor()),
+                            "unparseable", "{count} value(s) are not whole numbers",
+                            "write whole numbers only"):
             return None
         self.add(
             "warning", "wrong_type", spec.name, column.name,
@@ -230,11 +218,8 @@ class _Checker:
             **{f"c{i}": c[2].fill_null(False).ifelse(1, 0).sum() for i, c in enumerate(conditions)}
         ).execute().iloc[0]
         for i, (column, kind, condition, message, fix, show) in enumerate(conditions):
-            count = int(counts[f"c{i}"] or 0)
-            if count:
-                rows, values = self.sample(table, condition.fill_null(False), column, show)
-                self.add("error", kind, spec.name, column.name, message.format(count=count), fix,
-                         count=count, rows=rows, values=values)
+            self.report_rows(spec, table, column, condition, kind, message, fix,
+                             count=int(counts[f"c{i}"] or 0), show_values=show)
 
     def row_conditions(self, spec, usable):
         """(column, kind, condition true on a bad row, message, fix, show values) per check."""
@@ -266,6 +251,18 @@ class _Checker:
                        f"{{count}} date(s) are before {column.not_before}",
                        f"correct the dates so {name} is on or after {column.not_before}", True)
 
+    def report_rows(self, spec, table, column: Column, bad, kind: str, message: str, fix: str, *,
+                    count: int | None = None, show_values: bool = True) -> int:
+        """Report the rows where ``bad`` holds (if any) as one error with sample row numbers and
+        values; ``message`` has a ``{count}`` slot. Returns the count (counted if not given)."""
+        if count is None:
+            count = _count(table, bad)
+        if count:
+            rows, values = self.sample(table, bad.fill_null(False), column, show_values)
+            self.add("error", kind, spec.name, column.name, message.format(count=count), fix,
+                     count=count, rows=rows, values=values)
+        return count
+
     def sample(self, table, condition, column: Column, show_values: bool = True):
         """Row numbers, and the failing column's values unless they identify someone."""
         numbered = table.mutate(**{_ROW: ibis.row_number() + 1})
@@ -289,16 +286,9 @@ class _Checker:
             repeated = (
                 table.group_by(column.name).aggregate(_n=ibis._.count()).filter(ibis._._n > 1)
             )
-            bad = table[column.name].isin(repeated[column.name])
-            count = _count(table, bad)
-            if count:
-                rows, values = self.sample(table, bad, column)
-                self.add(
-                    "error", "duplicate", spec.name, column.name,
-                    f"{count} row(s) share an identifier with another row",
-                    "give every row its own identifier, or remove repeated rows",
-                    count=count, rows=rows, values=values,
-                )
+            self.report_rows(spec, table, column, table[column.name].isin(repeated[column.name]),
+                             "duplicate", "{count} row(s) share an identifier with another row",
+                             "give every row its own identifier, or remove repeated rows")
 
     def check_references(self, spec: type[Table], table: ibis.Table, usable: dict) -> None:
         for column in spec.columns.values():
@@ -311,15 +301,9 @@ class _Checker:
             if not target.schema()[target_column].is_integer():
                 continue
             bad = table[column.name].notnull() & ~table[column.name].isin(target[target_column])
-            count = _count(table, bad)
-            if count:
-                rows, values = self.sample(table, bad, column)
-                self.add(
-                    "error", "orphan", spec.name, column.name,
-                    f"{count} row(s) refer to people not in {target_table}",
-                    f"add the people to {target_table}, or remove these rows",
-                    count=count, rows=rows, values=values,
-                )
+            self.report_rows(spec, table, column, bad, "orphan",
+                             f"{{count}} row(s) refer to people not in {target_table}",
+                             f"add the people to {target_table}, or remove these rows")
 
 
 def _matches(expected: str, actual: dt.DataType) -> bool:

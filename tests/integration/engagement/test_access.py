@@ -13,11 +13,6 @@ EPISODE_PAGES = ["contacts/", "what-matters/", "plan/", "sessions/", "close/"]
 
 
 @pytest.fixture
-def team():
-    return make.team()
-
-
-@pytest.fixture
 def episode(team):
     return make.episode(team, worker=make.user(Role.LINK_WORKER, team), status=Status.ACTIVE)
 

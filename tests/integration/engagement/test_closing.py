@@ -19,16 +19,6 @@ TODAY = datetime.date(2025, 3, 14)
 
 
 @pytest.fixture
-def team():
-    return make.team()
-
-
-@pytest.fixture
-def worker(team):
-    return make.user(Role.LINK_WORKER, team)
-
-
-@pytest.fixture
 def referrer():
     return make.user(Role.REFERRER)
 

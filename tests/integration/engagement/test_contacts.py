@@ -2,7 +2,6 @@
 
 import pytest
 
-from upstream.service.accounts.models import Role
 from upstream.service.engagement import services
 from upstream.service.engagement.models import ContactAttempt, ContactOutcome
 from upstream.service.referrals.models import Episode
@@ -12,16 +11,6 @@ from upstream.service.referrals.states import Status
 from . import factories as make
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return make.team(attempts_prompt_after=3)
-
-
-@pytest.fixture
-def worker(team):
-    return make.user(Role.LINK_WORKER, team)
 
 
 def status_of(episode):

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from upstream.service.accounts.models import Role
 from upstream.service.engagement import services
 from upstream.service.engagement.models import Goal, GoalStatus, PlanAction
 from upstream.service.referrals.services import StaleEpisode
@@ -14,16 +13,6 @@ from . import factories as make
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 3, 14)
-
-
-@pytest.fixture
-def team():
-    return make.team()
-
-
-@pytest.fixture
-def worker(team):
-    return make.user(Role.LINK_WORKER, team)
 
 
 @pytest.mark.parametrize("start", [Status.ENGAGED, Status.CONTACTING])

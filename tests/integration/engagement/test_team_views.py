@@ -19,16 +19,6 @@ TODAY = datetime.date(2025, 3, 14)
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture
-def team():
-    return make.team(attempts_prompt_after=3)
-
-
-@pytest.fixture
-def worker(team):
-    return make.user(Role.LINK_WORKER, team)
-
-
 def allocated(team, worker, days_ago: int, **kwargs):
     return make.episode(team, worker=worker, allocated_at=make.at_noon(TODAY - days_ago * DAY),
                         **kwargs)

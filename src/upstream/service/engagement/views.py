@@ -75,50 +75,53 @@ def _page(request, episode: Episode, template: str, current: str, *, status: int
     }, status=status)
 
 
+def _form_page(request, episode_id: int, form_class, save, done: str, *, current: str,
+               anchor: str, content):
+    """A page of the episode with one form: GET shows it; POST runs ``save(episode, user,
+    cleaned_data)`` and redirects back with ``done``, or shows the form again with its errors.
+    ``content(episode)`` gives the rest of the page's context; the template is
+    ``engagement/<current>.jinja``."""
+    episode = _scoped(request, episode_id)
+    viewed(request, episode)
+    form, problem, status = form_class(episode=episode), None, 200
+    if request.method == "POST":
+        form = form_class(request.POST, episode=episode)
+        response, form, problem, status = _submit(
+            request, form, lambda d: save(episode, request.user, d), done)
+        if response:
+            return response
+        episode = _scoped(request, episode_id)
+    return _page(request, episode, f"{current}.jinja", current, status=status, problem=problem,
+                 problem_href=anchor, forms_shown=[form], form=form, **content(episode))
+
+
 @allow(*STAFF)
 @require_http_methods(["GET", "POST"])
 def contacts(request, episode_id: int):
     """Contact attempts: the history, the counts, the review prompt, and "log an attempt"."""
-    episode = _scoped(request, episode_id)
-    viewed(request, episode)
-    form, problem, status = forms.ContactAttemptForm(episode=episode), None, 200
-    if request.method == "POST":
-        form = forms.ContactAttemptForm(request.POST, episode=episode)
-        response, form, problem, status = _submit(request, form, lambda d: (
+    return _form_page(
+        request, episode_id, forms.ContactAttemptForm, lambda episode, user, d: (
             services.log_contact_attempt(
-                episode, by=request.user, at=d["at"], channel=d["channel"],
-                outcome=d["outcome"], duration_minutes=d["duration_minutes"], note=d["note"],
-                expected_version=d["version"])
-        ), "Contact attempt logged")
-        if response:
-            return response
-        episode = _scoped(request, episode_id)
-    return _page(request, episode, "contacts.jinja", "contacts", status=status,
-                 problem=problem, problem_href="#log-attempt", forms_shown=[form], form=form,
-                 view=presenters.contacts_view(episode))
+                episode, by=user, at=d["at"], channel=d["channel"], outcome=d["outcome"],
+                duration_minutes=d["duration_minutes"], note=d["note"],
+                expected_version=d["version"])),
+        "Contact attempt logged", current="contacts", anchor="#log-attempt",
+        content=lambda episode: {"view": presenters.contacts_view(episode)})
 
 
 @allow(*STAFF)
 @require_http_methods(["GET", "POST"])
 def what_matters(request, episode_id: int):
     """The "what matters to me" conversation; recording one makes the episode active."""
-    episode = _scoped(request, episode_id)
-    viewed(request, episode)
-    form, problem, status = forms.WhatMattersForm(episode=episode), None, 200
-    if request.method == "POST":
-        form = forms.WhatMattersForm(request.POST, episode=episode)
-        response, form, problem, status = _submit(request, form, lambda d: (
+    return _form_page(
+        request, episode_id, forms.WhatMattersForm, lambda episode, user, d: (
             services.record_what_matters(
-                episode, by=request.user, conversation_on=d["conversation_on"],
+                episode, by=user, conversation_on=d["conversation_on"],
                 what_matters=d["what_matters"], strengths=d["strengths"],
-                needs_confirmed=d["needs_confirmed"], expected_version=d["version"])
-        ), "What matters conversation recorded")
-        if response:
-            return response
-        episode = _scoped(request, episode_id)
-    return _page(request, episode, "what_matters.jinja", "what_matters", status=status,
-                 problem=problem, problem_href="#record-conversation", forms_shown=[form],
-                 form=form, conversations=presenters.what_matters_view(episode))
+                needs_confirmed=d["needs_confirmed"], expected_version=d["version"])),
+        "What matters conversation recorded", current="what_matters",
+        anchor="#record-conversation",
+        content=lambda episode: {"conversations": presenters.what_matters_view(episode)})
 
 
 _PLAN_FORMS = {
@@ -185,23 +188,14 @@ def plan(request, episode_id: int):
 @require_http_methods(["GET", "POST"])
 def sessions(request, episode_id: int):
     """Sessions held with the person, and the session count."""
-    episode = _scoped(request, episode_id)
-    viewed(request, episode)
-    form, problem, status = forms.SessionForm(episode=episode), None, 200
-    if request.method == "POST":
-        form = forms.SessionForm(request.POST, episode=episode)
-        response, form, problem, status = _submit(request, form, lambda d: (
+    return _form_page(
+        request, episode_id, forms.SessionForm, lambda episode, user, d: (
             services.record_session(
-                episode, by=request.user, held_on=d["held_on"], kind=d["kind"],
+                episode, by=user, held_on=d["held_on"], kind=d["kind"],
                 duration_minutes=d["duration_minutes"], note=d["note"],
-                expected_version=d["version"])
-        ), "Session recorded")
-        if response:
-            return response
-        episode = _scoped(request, episode_id)
-    return _page(request, episode, "sessions.jinja", "sessions", status=status,
-                 problem=problem, problem_href="#record-session", forms_shown=[form], form=form,
-                 view=presenters.sessions_view(episode))
+                expected_version=d["version"])),
+        "Session recorded", current="sessions", anchor="#record-session",
+        content=lambda episode: {"view": presenters.sessions_view(episode)})
 
 
 @allow(*STAFF)
