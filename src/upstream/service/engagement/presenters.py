@@ -2,6 +2,7 @@
 only lay things out. Functions take models or ``caseload`` results and return plain dicts."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
 from upstream.service.engagement.models import DischargeSummary, GoalStatus
+from upstream.service.people.presenters import long_date, plural
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
 from upstream.standards.vocabularies import NEEDS
@@ -26,16 +28,8 @@ GOAL_COLOURS = {
 
 
 def day(value: datetime.date | datetime.datetime | None, missing: str = "Not set") -> str:
-    """A date as NHS.UK style text, e.g. '4 March 2025'."""
-    if value is None:
-        return missing
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """A date as NHS.UK style text, e.g. '4 March 2025', or ``missing``."""
+    return long_date(value, empty=missing)
 
 
 def day_time(value: datetime.datetime) -> str:
@@ -115,7 +109,7 @@ def attempts_to_engage_text(episode: Episode) -> str:
     count = services.attempts_to_engage(episode)
     if count is None:
         return "Not engaged yet"
-    return _plural(count, "attempt")
+    return plural(count, "attempt")
 
 
 def contacts_view(episode: Episode) -> dict:
@@ -275,9 +269,9 @@ def _due_text(case: Case) -> str:
     elif case.review_due_today:
         parts.append("Review today")
     if case.actions_overdue:
-        parts.append(f"{_plural(case.actions_overdue, 'action')} overdue")
+        parts.append(f"{plural(case.actions_overdue, 'action')} overdue")
     if case.actions_due_today:
-        parts.append(f"{_plural(case.actions_due_today, 'action')} due today")
+        parts.append(f"{plural(case.actions_due_today, 'action')} due today")
     if not parts and case.next_due:
         parts.append(f"Next due {day(case.next_due)}")
     return "; ".join(parts) or "Nothing scheduled"
@@ -329,22 +323,27 @@ CASELOAD_FILTERS = {
 }
 
 
-def caseload_view(cases: list[Case], *, sort: str, show: str, base_url: str) -> dict:
+def caseload_view(cases: list[Case], *, sort: str, show: str, base_url: str,
+                  keep_query: dict | None = None) -> dict:
     """The caseload page: a count per bucket (each a filter link), and the table rows in the
-    chosen order. Unknown ``sort``/``show`` values fall back to priority / all."""
+    chosen order. Unknown ``sort``/``show`` values fall back to priority / all. Links go to
+    ``base_url`` with ``keep_query`` (e.g. the worker shown) before show and sort."""
     sort = sort if sort in CASELOAD_SORTS else "priority"
     show = show if show in CASELOAD_FILTERS else "all"
-    base_url += "&" if "?" in base_url else "?"
+
+    def link(show: str, sort: str) -> str:
+        return f"{base_url}?{urlencode({**(keep_query or {}), 'show': show, 'sort': sort})}"
+
     buckets = [
         {"key": key, "label": label, "count": sum(1 for c in cases if keep(c)),
-         "href": f"{base_url}show={key}&sort={sort}", "current": key == show}
+         "href": link(key, sort), "current": key == show}
         for key, (label, keep) in CASELOAD_FILTERS.items()
     ]
     chosen = sorted((c for c in cases if CASELOAD_FILTERS[show][1](c)),
                     key=CASELOAD_SORTS[sort][1])
     return {
         "buckets": buckets,
-        "sorts": [{"key": key, "label": label, "href": f"{base_url}show={show}&sort={key}",
+        "sorts": [{"key": key, "label": label, "href": link(show, key),
                    "current": key == sort} for key, (label, _) in CASELOAD_SORTS.items()],
         "rows": [case_row(c) for c in chosen],
         "showing": CASELOAD_FILTERS[show][0],
@@ -364,7 +363,7 @@ def _reason_text(code: str, case: Case) -> str:
                 else f"No contact since allocation on {day(episode.allocated_at)}")
     if code == RiskReason.REVIEW_OVERDUE:
         return f"Review overdue since {day(episode.next_review_on)}"
-    return f"{_plural(case.actions_overdue, 'plan action')} overdue"
+    return f"{plural(case.actions_overdue, 'plan action')} overdue"
 
 
 def huddle_view(result: Huddle) -> dict:

@@ -281,15 +281,16 @@ def summary_pdf(request, episode_id: int):
 def caseload(request):
     """My caseload: the user's open episodes, most pressing first, with what is due. A team
     lead may open a worker's caseload in one of their teams with ``?worker=<id>``."""
-    worker, base_url = request.user, request.path
+    worker, keep_query = request.user, {}
     if "worker" in request.GET:
         worker = _team_worker(request, request.GET["worker"])
-        base_url = f"{request.path}?worker={worker.pk}"
+        keep_query = {"worker": worker.pk}
     cases = team_views.caseload(request.user, timezone.localdate(), worker=worker)
     record(request, Action.VIEW, record_type="engagement.caseload",
            record_id=str(worker.pk), detail=f"{len(cases)} episodes listed")
     view = presenters.caseload_view(cases, sort=request.GET.get("sort", ""),
-                                    show=request.GET.get("show", ""), base_url=base_url)
+                                    show=request.GET.get("show", ""), base_url=request.path,
+                                    keep_query=keep_query)
     owner = None if worker == request.user else worker
     return render(request, "engagement/caseload.jinja", {"view": view, "owner": owner})
 

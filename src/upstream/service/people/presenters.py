@@ -24,6 +24,11 @@ def date_time(value: datetime | None, *, empty: str = "") -> str:
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 day``, ``3 days``: the count with the noun, plural with an s when not 1."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

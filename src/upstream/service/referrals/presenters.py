@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from upstream.service.people.presenters import PersonPresenter, date_time, long_date
+from upstream.service.people.presenters import PersonPresenter, date_time, long_date, plural
 from upstream.service.referrals.models import (
     Episode,
     Referral,
@@ -134,7 +134,7 @@ class EpisodePresenter:
         ]
         if self.waiting_days is not None:
             rows.append({"key": {"text": "Waiting"},
-                         "value": {"text": f"{days(self.waiting_days)} (since "
+                         "value": {"text": f"{plural(self.waiting_days, 'day')} (since "
                                            f"{long_date(e.waiting_since)})"}})
         if e.closed_at:
             rows.append({"key": {"text": "Closed"}, "value": {"text": self.closed}})
@@ -153,10 +153,6 @@ class EpisodePresenter:
                 reason=t.reason,
             ))
         return rows
-
-
-def days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
 
 
 class ReferralPresenter:
