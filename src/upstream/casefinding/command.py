@@ -104,13 +104,13 @@ def _validated_sources(data: str, as_of: date, progress):
     from upstream.data.validation import validate
 
     console = progress.console
-    try:
+    try:  # files open lazily, so an unreadable one is found while validating
         sources = load_sources(_source(data))
+        report = validate(sources, as_of)
     except SourceError as error:
         progress.stop()
         console.print(str(error), markup=False, highlight=False)
         raise typer.Exit(INVALID_INPUT) from None
-    report = validate(sources, as_of)
     if not report.ok:
         progress.stop()
         console.print(report.to_text(), markup=False, highlight=False)

@@ -120,6 +120,18 @@ def test_invalid_data_is_refused_with_the_report_exit_code_2_and_no_output(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken"]
 
 
+def test_an_unreadable_file_is_named_with_exit_code_2_and_no_output(tmp_path):
+    data = write_population(tmp_path / "damaged")
+    (data / "ed_attendances.parquet").write_bytes(b"not a parquet file")
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out))
+
+    assert result.exit_code == 2
+    assert "Cannot read ed_attendances.parquet" in plain(result.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged"]
+
+
 @pytest.mark.parametrize(("options", "message"), [
     (["--cohort", "no_such_cohort"], "No cohort named 'no_such_cohort'"),
     (["--cohort", "ncl_ed_hiu", "--param", "ncl_ed_hiu-threshold"], "is not COHORT.KEY=VALUE"),
