@@ -92,7 +92,8 @@ def validate(source, as_of: date | None = None) -> ValidationReport:
     """Check ``source`` (a folder, an Ibis backend or :class:`Sources`) against the contract.
 
     Dates after ``as_of`` (default today) are errors. A missing ``patients`` table is an error; a
-    missing event table is a warning, since cohorts that do not need it can still run.
+    missing event table is a warning, since cohorts that do not need it can still run. A file
+    that cannot be read at all raises :class:`upstream.data.sources.SourceError` naming it.
     """
     sources = load_sources(source)
     checker = _Checker(sources, as_of or date.today())
