@@ -19,9 +19,6 @@ from django.core.exceptions import PermissionDenied
 
 from upstream.service.accounts.models import Role
 
-STAFF_ROLES = (Role.LINK_WORKER, Role.TEAM_LEAD)
-"""Roles that work with identifiable records of their own teams."""
-
 
 @dataclass(frozen=True)
 class AccessRule:

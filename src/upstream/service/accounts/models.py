@@ -15,6 +15,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+STAFF_ROLES = (Role.LINK_WORKER, Role.TEAM_LEAD)
+"""Roles that work with identifiable records of their own teams."""
+
+
 class Pathway(models.Model):
     """A specialist hospital pathway a team is embedded in (e.g. Heart Centre cardiology)."""
 
@@ -55,5 +59,3 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and self.role in roles

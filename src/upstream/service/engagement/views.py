@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from upstream.service.accounts.access import allow
-from upstream.service.accounts.models import Role, User
+from upstream.service.accounts.models import STAFF_ROLES, Role, User
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record, viewed
 from upstream.service.engagement import caseload as team_views
@@ -24,7 +24,7 @@ from upstream.service.referrals.models import Episode
 from upstream.service.referrals.services import StaleEpisode
 from upstream.service.referrals.states import IllegalTransition
 
-STAFF = (Role.LINK_WORKER, Role.TEAM_LEAD)
+STAFF = STAFF_ROLES
 STALE_MESSAGE = (
     "Someone else changed this episode while you were working on it, so your entry has not "
     "been saved. The page now shows their changes and your entry is still in the form: "

@@ -32,9 +32,9 @@ class PersonQuerySet(models.QuerySet):
     def for_user(self, user) -> "PersonQuerySet":
         """People this user may see: those with an episode in one of the user's teams, or
         (referrers) those they referred. Commissioners and anyone else see nobody."""
-        from upstream.service.accounts.models import Role
+        from upstream.service.accounts.models import STAFF_ROLES, Role
 
-        if user.role in (Role.LINK_WORKER, Role.TEAM_LEAD):
+        if user.role in STAFF_ROLES:
             return self.filter(episodes__team__in=user.teams.all()).distinct()
         if user.role == Role.REFERRER:
             return self.filter(referrals__referrer=user).distinct()

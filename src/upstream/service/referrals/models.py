@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from upstream.service.accounts.models import Role, Team
+from upstream.service.accounts.models import STAFF_ROLES, Role, Team
 from upstream.service.people.models import Person
 from upstream.service.referrals.states import LABELS, OPEN, Status
 
@@ -48,7 +48,7 @@ class RejectReason(models.TextChoices):
 
 def _team_scope(queryset, user, team_field: str, referrer_field: str):
     """The one rule for who sees which referral or episode."""
-    if user.role in (Role.LINK_WORKER, Role.TEAM_LEAD):
+    if user.role in STAFF_ROLES:
         return queryset.filter(**{f"{team_field}__in": user.teams.all()})
     if user.role == Role.REFERRER:
         return queryset.filter(**{referrer_field: user}).distinct()

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.service.accounts.access import allow
-from upstream.service.accounts.models import Role
+from upstream.service.accounts.models import STAFF_ROLES, Role
 from upstream.service.audit.services import viewed
 from upstream.service.people.forms import PersonIntakeForm
 from upstream.service.people.presenters import PersonPresenter, error_list
@@ -34,7 +34,7 @@ from upstream.service.referrals.presenters import (
 )
 from upstream.service.referrals.states import IllegalTransition, Status
 
-STAFF = (Role.LINK_WORKER, Role.TEAM_LEAD)
+STAFF = STAFF_ROLES
 SUBMITTED_KEY = "referrals:submitted"
 
 
