@@ -188,7 +188,7 @@ def main() -> None:
     print("| implementation | wall time (median) | engine ÷ this |")
     print("|---|---|---|")
     for name, seconds in rows:
-        print(f"| {name} | {seconds:.2f} s | {engine_seconds / seconds:.2f} |")
+        print(f"| {name} | {seconds:.3f} s | {engine_seconds / seconds:.2f} |")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,26 @@
 """Compile the cohort model (:mod:`upstream.casefinding.model`) to Ibis expressions.
 
 The compiler builds one *wide* table: a row per living person with their age, the patient columns
-criteria select on, and one column per feature. Counts over the same event table are computed
-in one aggregation (one pass per table); k-events-within-days and follow-ups are a subquery each.
-Only operations every tested backend supports are used: date arithmetic happens in Python on the
-as-of date, so SQL sees date literals; day differences use ``delta``; rolling windows use ``lag``
-(no RANGE windows with interval offsets).
+criteria select on, and one column per feature. Counts and k-events-within-days over the same
+event table are computed in one pass over it; follow-ups are a subquery each. When every person
+wanted must have some events, the people with events are narrowed first (by
+:meth:`Compiler.events_bound`) and only they are joined to the population. Ages are compared as
+birth dates, so a columnar source can skip rows it does not need. Only operations every tested
+backend supports are used: date arithmetic happens in Python on the as-of date, so SQL sees
+date literals; day differences use ``delta``; rolling windows use ``lag`` (no RANGE windows with
+interval offsets).
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 
 import ibis
 import ibis.expr.types as ir
+from dateutil.relativedelta import relativedelta
 
 from upstream.casefinding import codelists
 from upstream.casefinding.model import (
@@ -23,8 +28,6 @@ from upstream.casefinding.model import (
     OPERATORS,
     PATIENT_COLUMNS,
     Aged,
-    All,
-    Any,
     ColumnIn,
     Compare,
     Count,
@@ -35,11 +38,13 @@ from upstream.casefinding.model import (
     Has,
     InCodelist,
     KWithin,
-    Not,
     PatientIn,
     Ratio,
     Window,
 )
+
+PATIENT_LEAVES = (Aged, PatientIn)
+"""Leaf criteria about the patients table rather than events."""
 
 
 class Compiler:
@@ -55,19 +60,27 @@ class Compiler:
     # ------------------------------------------------------------------------------ the people
 
     def population(self) -> ir.Table:
-        """Living people (no death on or before as_of): patient_id, age and the patient columns
-        asked for (only those, so a columnar scan reads no more than the criteria need)."""
+        """Living people (no death on or before as_of): patient_id, birth_date and the patient
+        columns asked for (only those, so a columnar scan reads no more than the criteria
+        need)."""
         people = self.tables["patients"]
-        born = people.birth_date
+        alive = people.death_date.isnull() | (people.death_date > ibis.date(self.as_of))
+        return people.filter(alive).select(
+            patient_id=people.patient_id.cast("int64"), birth_date=people.birth_date,
+            **{column: people[column] for column in self.patient_columns},
+        )
+
+    def age(self, born: ir.DateValue) -> ir.IntegerValue:
+        """Age in whole years at as_of of people born on ``born``."""
         not_had_birthday = (born.month() > self.as_of.month) | (
             (born.month() == self.as_of.month) & (born.day() > self.as_of.day)
         )
-        age = (self.as_of.year - born.year()) - not_had_birthday.ifelse(1, 0)
-        alive = people.death_date.isnull() | (people.death_date > ibis.date(self.as_of))
-        return people.filter(alive).select(
-            patient_id=people.patient_id.cast("int64"), age=age.cast("int64"),
-            **{column: people[column] for column in self.patient_columns},
-        )
+        return ((self.as_of.year - born.year()) - not_had_birthday.ifelse(1, 0)).cast("int64")
+
+    def born_by(self, years: int) -> date:
+        """The latest birth date of people aged at least ``years`` at as_of (someone born on
+        29 February has their birthday on 28 February in other years)."""
+        return self.as_of - relativedelta(years=years)
 
     # ------------------------------------------------------------------------------ features
 
@@ -77,62 +90,110 @@ class Compiler:
             self.columns[feature] = f"f{len(self.columns)}"
         return self.columns[feature]
 
-    def wide(self, features: list[Feature]) -> ir.Table:
-        """The population with one column per feature (and ``<column>_then`` for follow-ups)."""
+    def wide(self, features: list[Feature],
+             keep: Callable[[ir.Table], ir.BooleanValue] | None = None) -> ir.Table:
+        """The population with ``age`` and one column per feature (and ``<column>_then`` for
+        follow-ups). Features come from one table of people with events (an aggregation per
+        event table, a subquery per follow-up, outer-joined). With ``keep`` (a condition on
+        that table that every wanted person meets, whatever their patient columns) only people
+        with events meeting it are joined to the population; without, everyone living is kept.
+        """
         for feature in features:
             if isinstance(feature, Ratio):
                 self.column_of(feature.numerator)
                 self.column_of(feature.denominator)
             self.column_of(feature)
-        counts: dict[str, list[Count]] = {}
-        subqueries: list[ir.Table] = []
-        for feature in self.columns:
-            if isinstance(feature, Count):
-                counts.setdefault(feature.events.table, []).append(feature)
-            elif isinstance(feature, KWithin):
-                subqueries.append(self._k_within(feature))
-            elif isinstance(feature, FollowUp):
-                subqueries.append(self._follow_up(feature))
-        subqueries += [self._counts(table, found) for table, found in counts.items()]
         people = self.population()
-        joined = people
-        keep = list(people.columns)
-        for number, sub in enumerate(subqueries):
-            key = f"patient_id_{number}"
-            sub = sub.rename({key: "patient_id"})
-            joined = joined.left_join(sub, people.patient_id == sub[key])
-            keep += [name for name in sub.columns if name != key]
-        wide = joined.select(*keep)
+        events = self._events()
+        if events is None:
+            wide = people
+        elif keep is not None:
+            events = self._filled(events)
+            events = events.filter(keep(events)).rename(event_patient_id="patient_id")
+            wide = people.join(events, people.patient_id == events.event_patient_id)
+            wide = wide.drop("event_patient_id")
+        else:
+            events = events.rename(event_patient_id="patient_id")
+            wide = people.left_join(events, people.patient_id == events.event_patient_id)
+            wide = self._filled(wide.drop("event_patient_id"))
+        return wide.mutate(age=self.age(wide.birth_date))
+
+    def _filled(self, table: ir.Table) -> ir.Table:
+        """``table`` with counts of people without events as 0, and ratios computed."""
         values = {}
         for feature, name in self.columns.items():
             if isinstance(feature, Count):
-                values[name] = wide[name].fill_null(0)
+                values[name] = table[name].fill_null(0)
             elif isinstance(feature, Ratio):
                 values[name] = (
-                    wide[self.columns[feature.numerator]].fill_null(0).cast("float64")
-                    / wide[self.columns[feature.denominator]].nullif(0).cast("float64"))
-        return wide.mutate(**values) if values else wide
+                    table[self.columns[feature.numerator]].fill_null(0).cast("float64")
+                    / table[self.columns[feature.denominator]].nullif(0).cast("float64"))
+        return table.mutate(**values) if values else table
 
-    def _counts(self, table: str, features: list[Count]) -> ir.Table:
-        """One pass over ``table``: every count feature of it, as conditional aggregates."""
+    def _events(self) -> ir.Table | None:
+        """One row per person with any feature's events: patient_id and the feature columns
+        (null where the person has none of a feature's events); None if no feature needs
+        events."""
+        by_table: dict[str, list[Count | KWithin]] = {}
+        subqueries: list[ir.Table] = []
+        for feature in self.columns:
+            if isinstance(feature, (Count, KWithin)):
+                by_table.setdefault(feature.events.table, []).append(feature)
+            elif isinstance(feature, FollowUp):
+                subqueries.append(self._follow_up(feature))
+        subqueries = [self._one_pass(table, found) for table, found in by_table.items()] + \
+            subqueries
+        if not subqueries:
+            return None
+        events = subqueries[0]
+        for number, sub in enumerate(subqueries[1:]):
+            key = f"patient_id_{number}"
+            sub = sub.rename({key: "patient_id"})
+            joined = events.outer_join(sub, events.patient_id == sub[key])
+            # view(): Ibis cannot join onto a projection of an outer join otherwise
+            events = joined.select(
+                ibis.coalesce(joined.patient_id, joined[key]).name("patient_id"),
+                *[name for name in joined.columns if name not in ("patient_id", key)]).view()
+        return events
+
+    def _one_pass(self, table: str, features: list[Count | KWithin]) -> ir.Table:
+        """One pass over ``table``: its counts as conditional aggregates and its k-events-
+        within-days as ``lag`` windows. When the features choose different rows, a column
+        ``e<N>`` marks each row with whether it is among the N-th set of chosen rows, and each
+        window is also partitioned by its mark, so the lag steps over its own events only."""
         rows = self.tables[table]
-        conditions = [self._rows(feature.events) for feature in features]
-        kept = rows.filter(functools.reduce(lambda a, b: a | b, [c(rows) for c in conditions]))
-        measures = {}
-        for feature, condition in zip(features, conditions):
-            where = condition(kept)
-            measures[self.columns[feature]] = (
-                kept[feature.distinct].nunique(where=where) if feature.distinct
-                else kept.patient_id.count(where=where)
-            )
-        return kept.group_by(patient_id=kept.patient_id.cast("int64")).aggregate(**measures)
+        chosen = list(dict.fromkeys(feature.events for feature in features))
+        kept = rows.filter(functools.reduce(
+            operator.or_, [self._rows(events)(rows) for events in chosen]))
+        if len(chosen) > 1:
+            kept = kept.mutate(**{f"e{number}": self._rows(events)(kept)
+                                  for number, events in enumerate(chosen)})
 
-    def _k_within(self, feature: KWithin) -> ir.Table:
-        chosen = self._dated(feature.events)
-        order = ibis.window(group_by="patient_id", order_by=["moment"])
-        ended = chosen.mutate(start=chosen.day.lag(feature.k - 1).over(order))
-        ended = ended.filter(ended.day.delta(ended.start, unit="day") < feature.days)
-        return ended.group_by("patient_id").aggregate(**{self.columns[feature]: ended.day.max()})
+        def marks(table: ir.Table, events: Events) -> list[ir.BooleanValue]:
+            return [table[f"e{chosen.index(events)}"]] if len(chosen) > 1 else []
+
+        within = [feature for feature in features if isinstance(feature, KWithin)]
+        if within:
+            moment = kept[chosen[0].date_column]
+            kept = kept.mutate(day=moment.date() if moment.type().is_timestamp() else moment)
+            kept = kept.mutate(**{
+                f"start{number}": kept.day.lag(feature.k - 1).over(ibis.window(
+                    group_by=[kept.patient_id, *marks(kept, feature.events)],
+                    order_by=[kept[feature.events.date_column]]))
+                for number, feature in enumerate(within)})
+        measures = {}
+        for feature in features:
+            among = marks(kept, feature.events)
+            if isinstance(feature, KWithin):
+                start = kept[f"start{within.index(feature)}"]
+                close = kept.day.delta(start, unit="day") < feature.days
+                measure = kept.day.max(where=functools.reduce(operator.and_, among, close))
+            elif feature.distinct:
+                measure = kept[feature.distinct].nunique(where=among[0] if among else None)
+            else:
+                measure = kept.patient_id.count(where=among[0] if among else None)
+            measures[self.columns[feature]] = measure
+        return kept.group_by(patient_id=kept.patient_id.cast("int64")).aggregate(**measures)
 
     def _follow_up(self, feature: FollowUp) -> ir.Table:
         index = self._dated(feature.index).select("patient_id", index_day="day")
@@ -210,17 +271,23 @@ class Compiler:
     def criterion(self, criterion: Criterion, wide: ir.Table,
                   leaf_column: Mapping[Criterion, str] | None = None) -> ir.BooleanValue:
         """``criterion`` over the wide table; leaves found in ``leaf_column`` are read from it."""
-        if leaf_column and criterion in leaf_column:
-            return wide[leaf_column[criterion]]
-        if isinstance(criterion, All):
-            return functools.reduce(
-                lambda a, b: a & b, [self.criterion(p, wide, leaf_column) for p in criterion.parts])
-        if isinstance(criterion, Any):
-            return functools.reduce(
-                lambda a, b: a | b, [self.criterion(p, wide, leaf_column) for p in criterion.parts])
-        if isinstance(criterion, Not):
-            return ~self.criterion(criterion.part, wide, leaf_column)
-        return self.leaf(criterion, wide)
+        def leaf(found: Criterion, positive: bool) -> ir.BooleanValue:
+            if leaf_column and found in leaf_column:
+                return wide[leaf_column[found]]
+            return self.leaf(found, wide)
+
+        return criterion.fold(leaf, operator.invert)
+
+    def events_bound(self, criterion: Criterion, events: ir.Table) -> ir.BooleanValue:
+        """A condition on the table of people with events (see :meth:`wide`) that holds for
+        everyone meeting ``criterion``: its patient leaves (age, practice...) are taken as
+        true where that widens the result and false under a Not."""
+        def leaf(found: Criterion, positive: bool) -> ir.BooleanValue:
+            if isinstance(found, PATIENT_LEAVES):
+                return ibis.literal(positive)
+            return self.leaf(found, events)
+
+        return criterion.fold(leaf, operator.invert)
 
     def leaf(self, criterion: Criterion, wide: ir.Table) -> ir.BooleanValue:
         """A leaf criterion as a boolean that is never null."""
@@ -231,9 +298,9 @@ class Compiler:
         elif isinstance(criterion, Aged):
             value = ibis.literal(True)
             if criterion.low is not None:
-                value = value & (wide.age >= criterion.low)
+                value = value & (wide.birth_date <= ibis.date(self.born_by(criterion.low)))
             if criterion.high is not None:
-                value = value & (wide.age <= criterion.high)
+                value = value & (wide.birth_date > ibis.date(self.born_by(criterion.high + 1)))
         elif isinstance(criterion, PatientIn):
             column = wide[criterion.column]
             value = column.isin(criterion.values)

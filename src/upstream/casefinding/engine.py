@@ -12,6 +12,7 @@ lacks counts as empty.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping
 from datetime import date
 
@@ -21,7 +22,7 @@ import pandas as pd
 from ibis.common.exceptions import TableNotFound
 
 from upstream.casefinding import definitions, reasons
-from upstream.casefinding.compiler import Compiler
+from upstream.casefinding.compiler import PATIENT_LEAVES, Compiler
 from upstream.casefinding.model import Cohort, Criterion, Feature, PatientIn
 from upstream.data.schema import TABLES
 
@@ -33,10 +34,11 @@ def available_cohorts() -> list[str]:
     return definitions.available()
 
 
-def build_cohorts(names: list[str] | str, overrides: dict[str, dict] | None = None,
+def build_cohorts(names: list[str | Cohort] | str, overrides: dict[str, dict] | None = None,
                   ) -> list[Cohort]:
     """The named cohorts (one name, a list of names, or ``"all"`` for every shipped one) with
-    parameter overrides applied (overrides of cohorts not named are ignored);
+    parameter overrides applied (overrides of cohorts not named are ignored); a
+    :class:`Cohort` built in Python may stand in the list for a name and is taken as it is.
     :class:`definitions.DefinitionError` names an unknown cohort or parameter."""
     if isinstance(names, str):
         names = available_cohorts() if names == "all" else [names]
@@ -47,7 +49,8 @@ def build_cohorts(names: list[str] | str, overrides: dict[str, dict] | None = No
         raise definitions.DefinitionError(
             f"Overrides name unknown cohort(s): {', '.join(unknown)}; "
             f"cohorts: {', '.join(available_cohorts())}")
-    return [definitions.load(name).build(overrides.get(name)) for name in chosen]
+    return [name if isinstance(name, Cohort) else definitions.load(name).build(overrides.get(name))
+            for name in chosen]
 
 
 class ContractTables(Mapping):
@@ -93,6 +96,16 @@ class ContractTables(Mapping):
         return len(TABLES)
 
 
+def _possible_without_events(cohort: Cohort) -> bool:
+    """Whether someone with no events at all could be in ``cohort`` (for some patient
+    columns), as in a cohort of the most deprived deciles; if not, only people with events need
+    to be looked at."""
+    def leaf(found: Criterion, positive: bool) -> bool:
+        return positive if isinstance(found, PATIENT_LEAVES) else found.true_without_events()
+
+    return cohort.population.fold(leaf, operator.not_)
+
+
 class _Plan:
     """The one query for a set of cohorts, and how to read its rows back."""
 
@@ -105,7 +118,12 @@ class _Plan:
         features: list[Feature] = []
         for cohort in cohorts:
             features += cohort.features()
-        wide = self.compiler.wide(list(dict.fromkeys(features)))
+        keep = None
+        if not any(map(_possible_without_events, cohorts)):
+            def keep(events: ir.Table) -> ir.BooleanValue:
+                return functools.reduce(operator.or_, [
+                    self.compiler.events_bound(c.population, events) for c in cohorts])
+        wide = self.compiler.wide(list(dict.fromkeys(features)), keep)
         self.leaf_column: dict[Criterion, str] = {leaf: f"l{i}" for i, leaf in enumerate(leaves)}
         wide = wide.mutate(**{name: self.compiler.leaf(leaf, wide)
                               for leaf, name in self.leaf_column.items()})
@@ -149,9 +167,10 @@ class _Plan:
         })
 
 
-def find_matches(con, cohorts: list[str] | str, as_of: date,
+def find_matches(con, cohorts: list[str | Cohort] | str, as_of: date,
                  overrides: dict[str, dict] | None = None) -> pd.DataFrame:
-    """One row per (patient_id, cohort) matched at ``as_of``.
+    """One row per (patient_id, cohort) matched at ``as_of``, for shipped cohorts by name (or
+    ``"all"``) and cohorts built with :mod:`upstream.casefinding.model`.
 
     Columns: ``patient_id`` (int64), ``cohort`` (str), ``reasons`` (str: why each criterion
     fired, with counts, dates and values, joined by "; "), ``score`` (float: the cohort's rank

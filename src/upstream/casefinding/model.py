@@ -23,8 +23,13 @@ found. Semantics shared by every engine (and by the synthetic world's planted tr
 
 from __future__ import annotations
 
+import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+T = TypeVar("T")
 
 EVENT_TABLES: dict[str, tuple[str, str]] = {
     "ed_attendances": ("arrival_time", "ED attendance"),
@@ -245,6 +250,19 @@ class Criterion:
         """Leaves that explain a match when true: all leaves not under a Not."""
         return [self]
 
+    def fold(self, leaf: Callable[[Criterion, bool], T], negate: Callable[[T], T],
+             positive: bool = True) -> T:
+        """The criterion's value built from its leaves: ``leaf(criterion, positive)`` for each
+        leaf (``positive`` is False under an odd number of Nots), combined with ``&``, ``|``
+        and ``negate``. Works for Python booleans and Ibis boolean expressions alike."""
+        return leaf(self, positive)
+
+    def true_without_events(self) -> bool:
+        """Whether this *event* leaf holds for a person with no events at all: a count
+        comparison that 0 satisfies (e.g. fewer than 2 appointments); never a date feature."""
+        return (isinstance(self, Compare) and isinstance(self.feature, Count)
+                and OPERATORS[self.op](0, self.value))
+
 
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
              "==": operator.eq}
@@ -305,6 +323,9 @@ class All(Criterion):
     def reason_leaves(self) -> list[Criterion]:
         return [leaf for part in self.parts for leaf in part.reason_leaves()]
 
+    def fold(self, leaf, negate, positive=True):
+        return functools.reduce(operator.and_, [p.fold(leaf, negate, positive) for p in self.parts])
+
 
 @dataclass(frozen=True)
 class Any(Criterion):
@@ -319,6 +340,9 @@ class Any(Criterion):
     def reason_leaves(self) -> list[Criterion]:
         return [leaf for part in self.parts for leaf in part.reason_leaves()]
 
+    def fold(self, leaf, negate, positive=True):
+        return functools.reduce(operator.or_, [p.fold(leaf, negate, positive) for p in self.parts])
+
 
 @dataclass(frozen=True)
 class Not(Criterion):
@@ -329,6 +353,9 @@ class Not(Criterion):
 
     def reason_leaves(self) -> list[Criterion]:
         return []
+
+    def fold(self, leaf, negate, positive=True):
+        return negate(self.part.fold(leaf, negate, not positive))
 
 
 def aged(low: int | None = None, high: int | None = None) -> Aged:
