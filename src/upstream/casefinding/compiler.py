@@ -27,6 +27,7 @@ from upstream.casefinding.model import (
     CODED_COLUMNS,
     OPERATORS,
     PATIENT_COLUMNS,
+    PATIENT_LEAVES,
     Aged,
     ColumnIn,
     Compare,
@@ -42,9 +43,6 @@ from upstream.casefinding.model import (
     Ratio,
     Window,
 )
-
-PATIENT_LEAVES = (Aged, PatientIn)
-"""Leaf criteria about the patients table rather than events."""
 
 
 class Compiler:
@@ -174,8 +172,7 @@ class Compiler:
 
         within = [feature for feature in features if isinstance(feature, KWithin)]
         if within:
-            moment = kept[chosen[0].date_column]
-            kept = kept.mutate(day=moment.date() if moment.type().is_timestamp() else moment)
+            kept = kept.mutate(day=_day(kept[chosen[0].date_column]))
             kept = kept.mutate(**{
                 f"start{number}": kept.day.lag(feature.k - 1).over(ibis.window(
                     group_by=[kept.patient_id, *marks(kept, feature.events)],
@@ -183,15 +180,15 @@ class Compiler:
                 for number, feature in enumerate(within)})
         measures = {}
         for feature in features:
-            among = marks(kept, feature.events)
+            among = next(iter(marks(kept, feature.events)), None)
             if isinstance(feature, KWithin):
                 start = kept[f"start{within.index(feature)}"]
                 close = kept.day.delta(start, unit="day") < feature.days
-                measure = kept.day.max(where=functools.reduce(operator.and_, among, close))
+                measure = kept.day.max(where=close if among is None else among & close)
             elif feature.distinct:
-                measure = kept[feature.distinct].nunique(where=among[0] if among else None)
+                measure = kept[feature.distinct].nunique(where=among)
             else:
-                measure = kept.patient_id.count(where=among[0] if among else None)
+                measure = kept.patient_id.count(where=among)
             measures[self.columns[feature]] = measure
         return kept.group_by(patient_id=kept.patient_id.cast("int64")).aggregate(**measures)
 
@@ -214,8 +211,8 @@ class Compiler:
         rows = self.tables[chosen.table]
         kept = rows.filter(self._rows(chosen)(rows))
         moment = kept[chosen.date_column]
-        day = moment.date() if moment.type().is_timestamp() else moment
-        return kept.select(patient_id=kept.patient_id.cast("int64"), moment=moment, day=day)
+        return kept.select(patient_id=kept.patient_id.cast("int64"), moment=moment,
+                           day=_day(moment))
 
     # ------------------------------------------------------------------------------ row filters
 
@@ -309,3 +306,8 @@ class Compiler:
         else:
             raise TypeError(f"Not a leaf criterion: {criterion!r}")
         return value.fill_null(False)
+
+
+def _day(moment: ir.Value) -> ir.DateValue:
+    """The calendar date of a date or timestamp column."""
+    return moment.date() if moment.type().is_timestamp() else moment

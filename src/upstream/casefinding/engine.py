@@ -22,8 +22,8 @@ import pandas as pd
 from ibis.common.exceptions import TableNotFound
 
 from upstream.casefinding import definitions, reasons
-from upstream.casefinding.compiler import PATIENT_LEAVES, Compiler
-from upstream.casefinding.model import Cohort, Criterion, Feature, PatientIn
+from upstream.casefinding.compiler import Compiler
+from upstream.casefinding.model import PATIENT_LEAVES, Cohort, Criterion, Feature, PatientIn
 from upstream.data.schema import TABLES
 
 REASON_SEPARATOR = "; "

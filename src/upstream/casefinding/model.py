@@ -358,6 +358,10 @@ class Not(Criterion):
         return negate(self.part.fold(leaf, negate, not positive))
 
 
+PATIENT_LEAVES = (Aged, PatientIn)
+"""Leaf criteria about the patients table rather than events."""
+
+
 def aged(low: int | None = None, high: int | None = None) -> Aged:
     """Aged ``low`` to ``high`` whole years at as_of, both included."""
     return Aged(low, high)
