@@ -7,7 +7,8 @@ dependencies inside the function, so ``upstream --help`` stays fast.
 import typer
 
 from upstream.casefinding.command import find, push_worklist
-from upstream.service.command import demo, serve
+from upstream.service.audit.command import audit, db_roles
+from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.synth.command import synth
 
 app = typer.Typer(
@@ -17,9 +18,13 @@ app = typer.Typer(
 )
 app.command()(demo)
 app.command()(serve)
+app.command("demo-code")(demo_code)
 app.command()(synth)
 app.command()(find)
 app.command("push-worklist")(push_worklist)
+app.command()(migrate)
+app.command("db-roles")(db_roles)
+app.add_typer(audit, name="audit")
 
 if __name__ == "__main__":
     app()

@@ -7,7 +7,8 @@ server, with axe-core checking WCAG 2.2 AA on every page a test visits.
   computer) each. Every page a visitor lands on is checked with axe before the test goes on,
   and at teardown the fixture fails if any page loaded without being checked, or if the
   browser blocked a script or style under the Content Security Policy.
-- ``make_user``: a staff user with the test password, in the given teams.
+- ``make_user``: a staff user with the test password, in the given teams, enrolled in
+  two-factor sign-in with the demo key (``Visitor.sign_in`` types the code).
 """
 
 import json
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from upstream.service.demo.totp import DEMO_TOTP_KEY, current_code
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make for
 # set-up and checks are ordinary blocking calls, which Django would otherwise refuse.
@@ -136,10 +140,18 @@ class Visitor:
             raise AccessibilityViolation(format_violations(self.page.url, violations))
 
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in with the password and then the two-factor code, as a person would: every
+        test and demo user's authenticator holds the demo key (``demo/totp.py``). A code can
+        be used once, so a second sign-in within the same 30 seconds types the next one."""
         self.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password", exact=True).fill(password)
         self.submit("Sign in")
+        for offset in (0, 1):
+            if "/accounts/login/code/" not in self.page.url:
+                break
+            self.page.get_by_label("Security code").fill(current_code(offset)[0])
+            self.submit("Continue")
         assert "/accounts/login/" not in self.page.url, f"{username} could not sign in"
 
     def heading(self) -> str:
@@ -207,6 +219,8 @@ def make_user(transactional_db, django_user_model):
             last_name=last.title(), **fields,
         )
         user.teams.set(teams)
+        TOTPDevice.objects.create(user=user, name="Test authenticator", key=DEMO_TOTP_KEY,
+                                  confirmed=True)
         return user
 
     return create

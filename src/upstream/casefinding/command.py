@@ -52,7 +52,8 @@ def find(
     The source is validated first: if it has errors, the report is printed, nothing is written
     and the exit code is 2. Otherwise the cohorts run together (one query), each cohort is cut
     to its top N (its definition's top_n, or --top), people are de-duplicated and ranked,
-    the worklist is written atomically and the summary (counts below 10 suppressed) is printed.
+    the worklist is written atomically and the summary (protected by the disclosure rule of
+    docs/adr/0006) is printed.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -207,7 +208,8 @@ def _print_summary(summary, as_of: date) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"People found as of {as_of.isoformat()} (counts below 10 shown as <10)")
+    table = Table(title=f"People found as of {as_of.isoformat()} (1 to 9 shown as <10, others "
+                        "rounded to the nearest 5, [c] hidden so that no <10 can be worked out)")
     table.add_column("Breakdown")
     table.add_column("Group")
     table.add_column("People", justify="right")

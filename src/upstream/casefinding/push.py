@@ -2,12 +2,14 @@
 
 Each worklist row, in rank order, has one outcome (:class:`Outcome`):
 
-- A row with an NHS number known to the service is matched to that Person. A row whose NHS
-  number is unknown, or that has none, becomes a new Person only when the worklist carries the
-  identifying details a linked (re-identified) extract would add: ``given_name``,
-  ``family_name`` and ``date_of_birth`` (or ``birth_date``). Analytics worklists are
-  pseudonymous and carry no names, so such rows are counted as *not matched: needs
-  re-identification* and skipped, never silently.
+- A row carrying the identifying details a linked (re-identified) extract would add
+  (``given_name``, ``family_name`` and ``date_of_birth`` or ``birth_date``) is matched as every
+  referral is (``people.services.match_person``): NHS number, date of birth and family name
+  must all agree; a partial match becomes a new record flagged *identity to confirm* for the
+  team lead (ADR 0005). A pseudonymous row (no names) is matched on its NHS number only when
+  the service already holds it, since the worklist was drawn from the same linked records;
+  otherwise it is counted as *not matched: needs re-identification* and skipped, never
+  silently.
 - A person with an open episode in the team, or one closed there within ``closed_within_days``,
   is flagged and not referred again; so is a person the service records as deceased.
 - Everyone else gets a referral with source ``case_finding``, no needs (triage decides them),
@@ -31,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from upstream.service.people.models import Person
-from upstream.service.people.services import find_or_create_person
+from upstream.service.people.services import match_person
 from upstream.service.referrals.models import Episode, ReferralSource
 from upstream.service.referrals.services import submit_referral
 from upstream.service.referrals.states import TERMINAL
@@ -120,17 +122,20 @@ def _push_row(row: dict, team, report: PushReport, *, now: datetime,
     number = nhs_number.normalise(_text(row.get("nhs_number")))
     if number and not nhs_number.is_valid(number):
         return Outcome.INVALID
-    person = Person.objects.filter(nhs_number=number).first() if number else None
-    if person is None:
-        if not _has_details(row):
-            return Outcome.UNMATCHED
+    details, conflict = None, None
+    if _has_details(row):
         try:
+            details = _person_details(row, number)
             with transaction.atomic():
-                person, created = find_or_create_person(_person_details(row, number),
-                                                        actor_label=EXTERNAL_SYSTEM)
+                match = match_person(details, actor_label=EXTERNAL_SYSTEM)
         except (ValueError, ValidationError):
             return Outcome.INVALID
-        report.people_created += created
+        person, conflict = match.person, match.conflict
+        report.people_created += match.created
+    else:
+        person = Person.objects.filter(nhs_number=number).first() if number else None
+        if person is None:
+            return Outcome.UNMATCHED
     if person.date_of_death is not None:
         return Outcome.DECEASED
     episodes = Episode.objects.filter(person=person, team=team)
@@ -141,7 +146,8 @@ def _push_row(row: dict, team, report: PushReport, *, now: datetime,
     submit_referral(
         person=person, team=team, source=ReferralSource.CASE_FINDING, needs=[],
         reason=referral_reason(row), consent_given=False, referrer_name=REFERRER_NAME,
-        external_system=EXTERNAL_SYSTEM, received_at=now,
+        external_system=EXTERNAL_SYSTEM, received_at=now, referred_as=details,
+        identity_candidate=conflict,
     )
     return Outcome.PUSHED
 

@@ -16,8 +16,10 @@
 - People who died on or before the as-of date are left out.
 
 The worklist itself is identifiable (it is for the care team that will contact people).
-:func:`summarise` is the aggregate view of it, and every count there from 1 to 9 is shown as
-``"<10"``. :func:`write_worklist` writes CSV, Parquet or Excel
+:func:`summarise` is the aggregate view of it, protected as one release by
+:mod:`upstream.standards.disclosure` (1 to 9 shown as ``"<10"``, others rounded to the nearest 5,
+``"[c]"`` where a hidden count could otherwise be worked out). :func:`write_worklist` writes CSV,
+Parquet or Excel
 atomically; :func:`read_worklist` reads any of them back with the right types.
 """
 
@@ -35,6 +37,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from upstream.standards import disclosure
+
 MATCH_COLUMNS = ("patient_id", "cohort", "reasons", "score")
 PATIENT_COLUMNS = ("patient_id", "nhs_number", "birth_date", "sex", "imd_decile",
                    "practice_code", "death_date")
@@ -45,8 +49,6 @@ SUMMARY_COLUMNS = ("breakdown", "group", "people")
 COHORT_SEPARATOR = "; "
 REASON_SEPARATOR = " | "
 CORE20_DECILES = (1, 2)
-SUPPRESS_BELOW = 10
-SUPPRESSED = f"<{SUPPRESS_BELOW}"
 FORMATS = (".csv", ".parquet", ".xlsx")
 
 AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 84),
@@ -170,52 +172,80 @@ def _people(patients: pd.DataFrame, ids: pd.Index, as_of: date) -> pd.DataFrame:
 
 # --- The aggregate summary -------------------------------------------------------------------
 
-def suppress(count: int) -> str:
-    """A count as shown in aggregate outputs: ``"<10"`` from 1 to ``SUPPRESS_BELOW - 1``; zero
-    is shown (the same primary rule as the service's insights pages)."""
-    return SUPPRESSED if 0 < count < SUPPRESS_BELOW else str(int(count))
-
-
 def age_band(age: int) -> str:
     """The band of :data:`AGE_BANDS` holding ``age``, e.g. ``"25-34"`` or ``"85+"``."""
-    for low, high in AGE_BANDS:
-        if high is None or age <= high:
-            return f"{low}+" if high is None else f"{low}-{high}"
+    for band in AGE_BANDS:
+        if band[1] is None or age <= band[1]:
+            return _band_label(band)
     raise AssertionError("AGE_BANDS ends open")
 
 
 def summarise(worklist: pd.DataFrame, cohorts: Iterable[str] = ()) -> pd.DataFrame:
-    """People on the worklist by cohort, IMD decile, Core20, sex and age band, with every count
-    from 1 to 9 shown as ``"<10"`` (:func:`suppress`).
+    """People on the worklist by cohort, IMD decile, Core20, sex and age band, every count
+    protected together by :mod:`upstream.standards.disclosure` (docs/adr/0006).
 
     ``cohorts`` lists cohorts to show even when nobody was found in them. A person in several
-    cohorts counts once in each. Complementary suppression is not applied (see docs/adr/0003).
+    cohorts counts once in each. Sexes and age bands with nobody in them are left out. The
+    release tells the disclosure check what a reader knows: deciles, sexes and age bands each
+    add up to everyone; Core20 is deciles 1-2; each cohort is at most everyone and together
+    the cohorts cover everyone.
     """
-    rows: list[tuple[str, str, int]] = [("All people", "All", len(worklist))]
-    in_cohort = worklist["cohorts"].str.split(COHORT_SEPARATOR).explode().value_counts()
-    for cohort in sorted(set(in_cohort.index.dropna()) | set(cohorts)):
-        rows.append(("Cohort", cohort, int(in_cohort.get(cohort, 0))))
+    release = disclosure.Release()
+    rows: list[tuple[str, str, object]] = [("All people", "All", "all")]
     deciles = worklist["imd_decile"].astype("Int8")
-    for decile in range(1, 11):
-        count = int((deciles == decile).sum())
-        rows.append(("IMD decile", f"{decile}{_decile_note(decile)}", count))
+    by_decile = {decile: int((deciles == decile).sum()) for decile in range(1, 11)}
     if deciles.isna().any():
-        rows.append(("IMD decile", "Not known", int(deciles.isna().sum())))
-    rows.append(("Core20 (IMD deciles 1-2)", "Yes", int(worklist["core20"].sum())))
-    rows.append(("Core20 (IMD deciles 1-2)", "No", int((~worklist["core20"]).sum())))
-    for code, label in SEX_LABELS.items():
-        count = int((worklist["sex"] == code).sum())
-        if count:
-            rows.append(("Sex", label, count))
-    bands = worklist["age"].map(age_band).value_counts()
-    for low, high in AGE_BANDS:
-        band = f"{low}+" if high is None else f"{low}-{high}"
-        if band in bands.index:
-            rows.append(("Age band", band, int(bands[band])))
+        by_decile[None] = int(deciles.isna().sum())
+    for decile, count in by_decile.items():
+        release.count(("decile", decile), count)
+    everyone = [("decile", decile) for decile in by_decile]
+    release.total("all", everyone)
+
+    in_cohort = worklist["cohorts"].str.split(COHORT_SEPARATOR).explode().value_counts()
+    cohort_keys = []
+    for cohort in sorted(set(in_cohort.index.dropna()) | set(cohorts)):
+        key = ("cohort", cohort)
+        release.count(key, int(in_cohort.get(cohort, 0)))
+        release.relate([key], "<=", everyone)
+        cohort_keys.append(key)
+        rows.append(("Cohort", cohort, key))
+    if cohort_keys:
+        release.relate(cohort_keys, ">=", everyone)
+
+    for decile in by_decile:
+        label = "Not known" if decile is None else f"{decile}{_decile_note(decile)}"
+        rows.append(("IMD decile", label, ("decile", decile)))
+    release.total("core20", [("decile", d) for d in CORE20_DECILES])
+    release.total("not core20", [k for k in everyone if k[1] not in CORE20_DECILES])
+    rows += [("Core20 (IMD deciles 1-2)", "Yes", "core20"),
+             ("Core20 (IMD deciles 1-2)", "No", "not core20")]
+
+    sex = worklist["sex"].where(worklist["sex"].isin(list(SEX_LABELS)), "U")
+    bands = worklist["age"].map(age_band)
+    for breakdown, values, groups in (
+        ("Sex", sex, [(code, label) for code, label in SEX_LABELS.items()]),
+        ("Age band", bands, [(band, band) for band in map(_band_label, AGE_BANDS)]),
+    ):
+        counts = values.value_counts()
+        keys = []
+        for value, label in groups:
+            if counts.get(value, 0):
+                key = (breakdown, value)
+                release.count(key, int(counts[value]))
+                keys.append(key)
+                rows.append((breakdown, label, key))
+        release.relate(keys, "==", everyone)
+
+    figures = release.protect()
     return pd.DataFrame(
-        [(breakdown, group, suppress(count)) for breakdown, group, count in rows],
+        [(breakdown, group, figures[key].display) for breakdown, group, key in rows],
         columns=list(SUMMARY_COLUMNS),
     )
+
+
+def _band_label(band: tuple[int, int | None]) -> str:
+    low, high = band
+    return f"{low}+" if high is None else f"{low}-{high}"
 
 
 def _decile_note(decile: int) -> str:

@@ -150,8 +150,8 @@ def test_invalid_nhs_numbers_and_deceased_people_are_not_referred(team):
 
 def test_a_dry_run_reports_the_same_and_changes_nothing(team):
     person(NUMBERS[0])
-    rows = worklist_rows(NUMBERS[0], NUMBERS[1], given_name=["A", "B"],
-                         family_name=["C", "D"], birth_date=["1970-01-01", "1970-01-01"])
+    rows = worklist_rows(NUMBERS[0], NUMBERS[1], given_name=["Test", "B"],
+                         family_name=["Person", "D"], birth_date=["1970-01-01", "1970-01-01"])
 
     report = push_worklist(rows, team, dry_run=True)
 

@@ -138,7 +138,8 @@ def test_sign_out_link_asks_first_and_only_a_post_signs_out(make_user):
     assert "_auth_user_id" not in client.session
 
 
-def test_two_factor_set_up_shows_a_qr_code_and_confirms_with_a_code(make_user):
+def test_two_factor_set_up_shows_a_qr_code_and_confirms_with_a_code(make_user,
+                                                                    plain_force_login):
     user = make_user("setup-worker", role=Role.REFERRER)
     client = Client()
     client.force_login(user)
@@ -167,7 +168,9 @@ def test_two_factor_set_up_shows_a_qr_code_and_confirms_with_a_code(make_user):
                                      detail="two-factor sign-in turned on").exists()
 
 
-def test_two_factor_can_be_turned_off_with_a_code(worker_with_totp):
+def test_two_factor_can_be_turned_off_with_a_code_where_not_required(worker_with_totp,
+                                                                      settings):
+    settings.UPSTREAM_TWO_FACTOR_FOR_STAFF = False
     user, device = worker_with_totp
     client = Client()
     client.force_login(user)

@@ -1,5 +1,8 @@
 """Operations on sign-in: the two-step sign-in with TOTP, setting up TOTP, changing passwords.
 
+Who must use two-factor sign-in: ``two_factor_required``. The rule is enforced for every page
+(the admin site included) by ``accounts.middleware.two_factor_required``.
+
 Two-step sign-in: after a correct password, a user with a confirmed TOTP device is not signed
 in yet. ``start_two_step`` remembers who they are in the (anonymous) session for a few
 minutes; ``finish_two_step`` signs them in once the 6-digit code is right. Nothing about the
@@ -13,12 +16,14 @@ from xml.etree import ElementTree
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.signals import user_login_failed
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from upstream.service.accounts.models import Role
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 
@@ -34,6 +39,17 @@ class PendingSignIn:
     user: object
     backend: str
     next_url: str
+
+
+def two_factor_required(user) -> bool:
+    """True if ``user`` may use the service only after a TOTP code.
+
+    Always for administrators and anyone who can reach the Django admin site (staff or
+    superuser); for every other role too while ``UPSTREAM_TWO_FACTOR_FOR_STAFF`` is on.
+    """
+    if user.role == Role.ADMIN or user.is_staff or user.is_superuser:
+        return True
+    return settings.UPSTREAM_TWO_FACTOR_FOR_STAFF
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -79,6 +95,24 @@ def finish_two_step(request, pending: PendingSignIn, code: str) -> bool:
         return False
     request.session.pop(PENDING_KEY, None)
     auth_login(request, pending.user, backend=pending.backend)
+    otp_login(request, device)
+    return True
+
+
+def verify_session(request, code: str) -> bool:
+    """Finish two-factor sign-in for a signed-in user whose session has no code yet.
+
+    That happens when the user signed in before two-factor became required for them. A wrong
+    code is audited and counts towards the lockout, as at the sign-in code step.
+    """
+    device = confirmed_device(request.user)
+    if device is None or not device.verify_token(code):
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": request.user.get_username(), "step": "two-factor code"},
+            request=request,
+        )
+        return False
     otp_login(request, device)
     return True
 
@@ -129,7 +163,10 @@ def confirm_device(request, device: TOTPDevice, code: str) -> bool:
 
 
 def turn_off_two_factor(request, code: str) -> bool:
-    """Turn two-factor sign-in off for the signed-in user, if ``code`` proves they hold it."""
+    """Turn two-factor sign-in off for the signed-in user, if ``code`` proves they hold it
+    and two-factor is not required of them (``two_factor_required``)."""
+    if two_factor_required(request.user):
+        return False
     device = confirmed_device(request.user)
     if device is None or not device.verify_token(code):
         return False

@@ -1,11 +1,16 @@
-"""Signing in (with an optional second step for a TOTP code) and out, two-factor set-up,
-password change, and the page shown when sign-in is locked after repeated failures."""
+"""Signing in (with a second step for a TOTP code) and out, two-factor set-up, password
+change, and the page shown when sign-in is locked after repeated failures.
+
+Who must use two-factor sign-in is decided by ``services.two_factor_required`` and enforced
+by ``accounts.middleware.two_factor_required``, which sends those without a verified session
+to ``two_factor`` (set-up) or ``login_code``."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -52,7 +57,13 @@ def login(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_code(request):
-    """Step two: the 6-digit code from the user's authenticator app."""
+    """Step two: the 6-digit code from the user's authenticator app.
+
+    Also asks a signed-in user for a code when their session has none yet (they signed in
+    before two-factor became required for them).
+    """
+    if request.user.is_authenticated:
+        return _verify_signed_in(request)
     pending = services.pending_sign_in(request)
     if pending is None:
         messages.info(request, "Your sign-in has timed out. Sign in again.")
@@ -64,6 +75,20 @@ def login_code(request):
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     return render(request, "accounts/login_code.jinja", {
         "form": form, "errors": error_summary_items(form), "code_error": field_error(form, "code"),
+    })
+
+
+def _verify_signed_in(request):
+    if request.user.is_verified() or services.confirmed_device(request.user) is None:
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if services.verify_session(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request))
+        form.add_error("code", "The code is not right. Enter the code your app shows now")
+    return render(request, "accounts/login_code.jinja", {
+        "form": form, "errors": error_summary_items(form), "code_error": field_error(form, "code"),
+        "next": _next_url(request),
     })
 
 
@@ -84,8 +109,10 @@ def logout(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
-    """Turn two-factor sign-in on (scan a QR code, confirm with a code) or off (with a code)."""
+    """Turn two-factor sign-in on (scan a QR code, confirm with a code) or, for a user who
+    is not required to use it, off (with a code). The secret is shown only until confirmed."""
     device = services.confirmed_device(request.user)
+    required = services.two_factor_required(request.user)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if device is None:
         pending = services.unconfirmed_device(request.user)
@@ -93,10 +120,16 @@ def two_factor(request):
             if services.confirm_device(request, pending, form.cleaned_data["code"]):
                 messages.success(request, "Two-factor sign-in is on. You will need a code "
                                           "from your app each time you sign in.")
+                if request.GET.get("next"):
+                    return redirect(_next_url(request))
                 return redirect("accounts:two_factor")
             form.add_error("code", "The code is not right. Check your app and try again")
         context = {"qr_code_svg": services.qr_code_svg(pending),
                    "secret": services.secret_text(pending)}
+    elif required:
+        if request.method == "POST":
+            raise PermissionDenied("Two-factor sign-in is required for your role.")
+        context = {}
     else:
         if form.is_valid():
             if services.turn_off_two_factor(request, form.cleaned_data["code"]):
@@ -105,7 +138,7 @@ def two_factor(request):
             form.add_error("code", "The code is not right. Check your app and try again")
         context = {}
     return render(request, "accounts/two_factor.jinja", {
-        **context, "enabled": device is not None, "form": form,
+        **context, "enabled": device is not None, "required": required, "form": form,
         "errors": error_summary_items(form), "code_error": field_error(form, "code"),
     })
 

@@ -8,10 +8,13 @@ records and are public. The docs page is Swagger UI from django-ninja's bundled 
 that the Content Security Policy would block.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
+from ninja.throttling import AuthRateThrottle
 
 from upstream.service.accounts.access import public
 from upstream.service.api import views
@@ -37,6 +40,27 @@ class ClientToken(HttpBearer):
         return client_for_token(token)
 
 
+class ClientRateThrottle(AuthRateThrottle):
+    """At most ``UPSTREAM_API_RATE`` requests per client (``"120/min"``), counted in the
+    shared cache so that every gunicorn worker sees the same count. Over it, ninja answers
+    429 with ``Retry-After`` (seconds). The rate is read from the settings on each request."""
+
+    scope = "client"
+
+    def __init__(self):
+        super().__init__(rate=settings.UPSTREAM_API_RATE)
+
+    def allow_request(self, request) -> bool:
+        self.rate = settings.UPSTREAM_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request) -> str:
+        client = getattr(request, "auth", None)
+        ident = f"client-{client.pk}" if client is not None else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
 class LocalSwagger(Swagger):
     """Swagger UI from django-ninja's bundled static files, in a page that names its language."""
 
@@ -49,6 +73,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api:v1",
     auth=ClientToken(),
+    throttle=ClientRateThrottle(),
     docs=LocalSwagger(),
     docs_decorator=public,
 )
@@ -82,4 +107,13 @@ def field_error(error: dict) -> dict:
 def validation_errors(request, exc: ValidationError):
     return api.create_response(
         request, {"detail": [field_error(error) for error in exc.errors]}, status=422
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request, exc: RequestDataTooBig):
+    limit_kb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return api.create_response(
+        request, {"detail": f"The request body is too large: send at most {limit_kb} KB."},
+        status=413,
     )

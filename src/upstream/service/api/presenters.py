@@ -1,26 +1,42 @@
-"""What the API says about a referral: its status as the referring system sees it."""
+"""What the API says about a referral: its status as the referring system sees it.
 
-from upstream.service.referrals.models import Referral
+A client learns only about what it sent. A referral that joined an episode already open in
+the team (someone else's referral, or work already under way) is described by its own triage
+decision only: that episode's id, status, reason and dates belong to others and are not told.
+Whether the person was already known, or their identity is being confirmed, is never told
+either: every submission gets the same answer.
+"""
+
+from upstream.service.referrals.models import Episode, Referral
 from upstream.service.referrals.states import Status
+
+
+def own_episode(referral: Referral) -> Episode | None:
+    """The episode ``referral`` opened, or None if it joined one that was already open."""
+    return None if referral.is_duplicate else referral.episode
+
+
+def _status(referral: Referral, episode: Episode | None) -> Status | None:
+    if episode is not None:
+        return Status(episode.status)
+    return None if referral.triage_outcome else Status.REFERRED
 
 
 def created(referral: Referral) -> dict:
     """The answer to a successful submission."""
-    status = Status(referral.episode.status)
+    status = _status(referral, own_episode(referral)) or Status.REFERRED
     return {
         "referral_id": referral.pk,
-        "episode_id": referral.episode_id,
         "status": status.value,
         "status_label": status.label,
-        "linked_to_existing_episode": referral.is_duplicate,
     }
 
 
 def referral_status(referral: Referral) -> dict:
-    """Where ``referral`` has got to: its episode's status, the triage decision and dates.
+    """Where ``referral`` has got to: its own episode's status, the triage decision and dates.
     Carries no personal details, so a referring system can poll it freely."""
-    episode = referral.episode
-    status = Status(episode.status) if episode else None
+    episode = own_episode(referral)
+    status = _status(referral, episode)
     return {
         "referral_id": referral.pk,
         "external_id": referral.external_id,
@@ -29,8 +45,6 @@ def referral_status(referral: Referral) -> dict:
             "pathway": referral.team.pathway.name,
         },
         "received_at": referral.received_at,
-        "linked_to_existing_episode": referral.is_duplicate,
-        "episode_id": referral.episode_id,
         "status": status.value if status else None,
         "status_label": status.label if status else None,
         "status_reason": episode.status_reason if episode else "",

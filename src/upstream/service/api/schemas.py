@@ -241,13 +241,8 @@ class ReferralSubmission(Schema):
 
 class ReferralCreated(Schema):
     referral_id: int = Field(examples=[1042])
-    episode_id: int = Field(examples=[311])
-    status: str = Field(description="Code of the episode's status.", examples=["referred"])
+    status: str = Field(description="Code of the referral's status.", examples=["referred"])
     status_label: str = Field(examples=["Referred, awaiting triage"])
-    linked_to_existing_episode: bool = Field(
-        description="True when the person already had an open episode in this team: the "
-        "referral was linked to it instead of opening another."
-    )
 
 
 class TeamOut(Schema):
@@ -263,10 +258,11 @@ class ReferralStatus(Schema):
     external_id: str = Field(description="The reference given when the referral was posted.")
     team: TeamOut
     received_at: datetime
-    linked_to_existing_episode: bool
-    episode_id: int | None
     status: str | None = Field(
-        description="Code of the episode's status, e.g. referred, waiting, engaged, closed.",
+        description="Code of the status of the episode this referral opened, e.g. referred, "
+        "waiting, engaged, closed. A referral that joined support already under way for the "
+        "person reports only its own triage decision: status is 'referred' until then and "
+        "null after.",
         examples=["waiting"],
     )
     status_label: str | None = Field(examples=["On waiting list"])

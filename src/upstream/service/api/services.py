@@ -12,9 +12,8 @@ from upstream.service.api.models import ApiClient, ApiSubmission
 from upstream.service.api.schemas import ReferralSubmission
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
-from upstream.service.people.services import find_or_create_person
 from upstream.service.referrals.models import Referral
-from upstream.service.referrals.services import submit_referral
+from upstream.service.referrals.services import refer_person
 
 
 class UnknownTeam(ValueError):
@@ -47,8 +46,11 @@ def resolve_team(client: ApiClient, team: int | str) -> Team:
 
 
 def submit(client: ApiClient, submission: ReferralSubmission) -> Referral:
-    """Record ``submission`` from ``client``: find or create the person, then submit the
-    referral (linked to an open episode if the person has one in that team).
+    """Record ``submission`` from ``client`` through ``referrals.services.refer_person``: the
+    person is matched only on NHS number, date of birth and family name together (a partial
+    match is received unlinked, for the team lead to confirm), and the referral joins the
+    person's open episode in that team if there is one. The answer is the same in every case,
+    so a client learns nothing about records it did not send.
 
     Raises ``UnknownTeam``/``TeamNotPermitted`` before anything is saved, and Django's
     ``ValidationError`` if the person's details fail the model's own checks. Two requests racing
@@ -63,12 +65,10 @@ def submit(client: ApiClient, submission: ReferralSubmission) -> Referral:
 
 @transaction.atomic
 def _submit(client: ApiClient, team: Team, submission: ReferralSubmission) -> Referral:
-    person, _ = find_or_create_person(
-        submission.person.model_dump(), by=None, actor_label=client.name
-    )
     details = submission.referral
-    referral = submit_referral(
-        person=person, team=team, source=details.source, needs=details.needs,
+    referral = refer_person(
+        submission.person.model_dump(), team=team, actor_label=client.name,
+        source=details.source, needs=details.needs,
         reason=details.reason, urgency=details.urgency, consent_given=details.consent_given,
         referrer_name=details.referrer_name, referrer_contact=details.referrer_contact,
         external_system=client.name, external_id=details.external_id,

@@ -33,9 +33,9 @@ UNAUTHORISED = {401: Message}
     operation_id="submit_referral", tags=["referrals"], summary="Send a referral",
 )
 def submit_referral(request, submission: ReferralSubmission):
-    """Refer a person to a team. A person with an NHS number Upstream already knows is matched
-    by it; if they already have an open episode in that team the referral is linked to it
-    (``linked_to_existing_episode``) rather than opening a second one."""
+    """Refer a person to a team. A person Upstream already knows is matched only when NHS
+    number, date of birth and family name all agree; otherwise the team confirms who they are.
+    The answer never says whether the person was already known or already supported."""
     try:
         referral = services.submit(request.auth, submission)
     except services.UnknownTeam as problem:

@@ -5,9 +5,25 @@ tests and production:
 
 - ``DATABASE_URL``: defaults to an embedded SQLite file under ``var/``; CI also sets
   ``postgres://postgres@127.0.0.1:5432/test``.
-- ``UPSTREAM_SECRET_KEY``: required when ``UPSTREAM_DEBUG`` is off and not running the demo.
+- ``UPSTREAM_SECRET_KEY``: required; without it the service refuses to start, except with
+  ``UPSTREAM_DEBUG=1`` and under the test runner (``upstream demo`` makes a fresh one itself).
 - ``UPSTREAM_DEBUG``: ``1`` for development only.
-- ``UPSTREAM_SECURE_COOKIES``: ``1`` behind HTTPS (production); the local demo runs on plain HTTP.
+- ``UPSTREAM_PRODUCTION``: ``1`` in production, served over HTTPS (through a proxy that ends
+  TLS): HTTPS redirect, HSTS, ``Secure`` cookies; ``manage.py check --deploy`` passes with no
+  warnings. The local demo runs on plain HTTP without it. ``UPSTREAM_SECURE_COOKIES=1`` is
+  the older name for the same switch.
+- ``UPSTREAM_TRUSTED_PROXY_HEADER``: with ``UPSTREAM_PRODUCTION``, the header the proxy in
+  front sets to ``https`` (default ``X-Forwarded-Proto``); set it to empty when there is no
+  proxy. Only trust a header that the proxy always overwrites.
+- ``UPSTREAM_TWO_FACTOR_FOR_STAFF``: ``1`` (default) requires two-factor sign-in of every user;
+  ``0`` of administrators only (they always need it).
+- ``UPSTREAM_SESSION_MAX_HOURS``: a sign-in lasts at most this long, however active (default 10).
+- ``UPSTREAM_API_RATE``: requests each API client may make (default ``120/min``).
+- ``UPSTREAM_APP_DATABASE_URL``: PostgreSQL in production: the service connects as this
+  runtime role (``upstream_app``, made by ``upstream db-roles``), which cannot update, delete or
+  truncate the audit log. ``DATABASE_URL`` is then the owner, used only by ``upstream migrate``
+  (which sets ``UPSTREAM_AS_OWNER=1`` for itself); serve without it, so the web process never
+  holds the owner's password.
 """
 
 import os
@@ -15,6 +31,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/upstream/service
 REPO_DIR = PACKAGE_DIR.parent.parent.parent  # the checkout
@@ -22,7 +39,17 @@ VAR_DIR = Path(os.environ.get("UPSTREAM_VAR_DIR", REPO_DIR / "var"))
 NODE_MODULES = Path(os.environ.get("UPSTREAM_NODE_MODULES", REPO_DIR / "node_modules"))
 
 DEBUG = os.environ.get("UPSTREAM_DEBUG") == "1"
-SECRET_KEY = os.environ.get("UPSTREAM_SECRET_KEY", "insecure-demo-key-change-me-in-production")
+# pytest sets PYTEST_VERSION while it runs (pytest >= 8.2), before it loads these settings.
+UNDER_TEST = "PYTEST_VERSION" in os.environ
+SECRET_KEY = os.environ.get("UPSTREAM_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or UNDER_TEST):
+        raise ImproperlyConfigured(
+            "UPSTREAM_SECRET_KEY is not set. Set it to a long random value kept secret, e.g. "
+            "from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set "
+            "UPSTREAM_DEBUG=1 for development on your own machine. `upstream demo` sets its own."
+        )
+    SECRET_KEY = "django-insecure-development-and-test-key-only"
 ALLOWED_HOSTS = os.environ.get(
     "UPSTREAM_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -59,6 +86,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "upstream.service.accounts.middleware.session_lifetime",
+    "upstream.service.accounts.middleware.two_factor_required",
+    "upstream.service.config.middleware.no_store",
+    "upstream.service.audit.middleware.refused_attempts",
 ]
 
 ROOT_URLCONF = "upstream.service.config.urls"
@@ -98,7 +129,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per process, so parallel runs on one server do not collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_upstream_{os.getpid()}"}
 else:
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # SQLite under several gunicorn workers. IMMEDIATE: a transaction takes the write lock when
+    # it begins, so none has to upgrade a read lock part-way (SQLite answers that at once with
+    # "database is locked", whatever the timeout); "timeout": writers queue for up to 20 s;
+    # WAL: pages are read while someone writes; synchronous=FULL: a save the user was told
+    # about survives a power cut. Checked by tests/integration/security/test_concurrency.py.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+    }
+if os.environ.get("UPSTREAM_APP_DATABASE_URL") and os.environ.get("UPSTREAM_AS_OWNER") != "1":
+    # The service runs as the runtime role; only `upstream migrate` connects as the owner.
+    DATABASES["default"] = dj_database_url.parse(
+        os.environ["UPSTREAM_APP_DATABASE_URL"], conn_max_age=60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -127,23 +171,36 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "upstream.service.accounts.views.locked_out"
 
-# Optional two-factor sign-in (django-otp TOTP): the name authenticator apps show.
+# Two-factor sign-in (django-otp TOTP): the name authenticator apps show. Administrators
+# always need it; every other user too unless UPSTREAM_TWO_FACTOR_FOR_STAFF=0.
 OTP_TOTP_ISSUER = "Upstream"
+UPSTREAM_TWO_FACTOR_FOR_STAFF = os.environ.get("UPSTREAM_TWO_FACTOR_FOR_STAFF", "1") != "0"
 
 # Sessions expire after 30 minutes of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and at most this long after signing in, however active (accounts/middleware.py).
+UPSTREAM_SESSION_MAX_AGE = int(float(os.environ.get("UPSTREAM_SESSION_MAX_HOURS", "10")) * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = os.environ.get("UPSTREAM_SECURE_COOKIES") == "1"
-SESSION_COOKIE_SECURE = SECURE_COOKIES
-CSRF_COOKIE_SECURE = SECURE_COOKIES
-if SECURE_COOKIES:
-    # Behind HTTPS: browsers must keep using HTTPS for a year.
+PRODUCTION = "1" in (os.environ.get("UPSTREAM_PRODUCTION"),
+                     os.environ.get("UPSTREAM_SECURE_COOKIES"))
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    # Served over HTTPS only: plain HTTP is redirected, and browsers must keep using HTTPS
+    # for a year on this host and its subdomains. The header consents to browsers' preload
+    # lists; it takes effect only once the trust submits its domain (hstspreload.org).
+    SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # The TLS-ending proxy tells Django the request came over HTTPS.
+    _PROXY_HEADER = os.environ.get("UPSTREAM_TRUSTED_PROXY_HEADER", "X-Forwarded-Proto")
+    if _PROXY_HEADER:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
 
 # Secure headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -193,6 +250,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"upstream": {"level": "INFO"}},
 }
+
+# One cache shared by every gunicorn worker (the API rate limits live in it): a table in the
+# service's own database, so nothing else needs running. `upstream serve` creates it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "upstream_cache",
+    }
+}
+
+# API: requests each client may make (django-ninja's "count/period"), and the largest request
+# body accepted; a larger one is answered 413 (api/api.py).
+UPSTREAM_API_RATE = os.environ.get("UPSTREAM_API_RATE", "120/min")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
 
 # Upstream's own settings.
 UPSTREAM_DEFAULT_CASELOAD_LIMIT = 25

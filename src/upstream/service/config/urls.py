@@ -21,3 +21,9 @@ urlpatterns = [
     path("api/", include("upstream.service.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# API paths get JSON errors, every other path Django's pages (config/views.py).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.not_found
+handler500 = views.server_error

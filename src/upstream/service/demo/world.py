@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from upstream.service.accounts.models import Pathway, Role, Team, User
 from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_days
 from upstream.service.demo.people import PersonDetails, make_person
+from upstream.service.demo.totp import DEMO_TOTP_KEY
 from upstream.service.people.services import find_or_create_person
 from upstream.service.referrals import services as referrals
-from upstream.service.referrals.models import RejectReason, TriageOutcome
+from upstream.service.referrals.models import Referral, RejectReason, TriageOutcome
 
 DEMO_PASSWORD = "Upstream-demo-2026"
 """The one password of every demo user (passes the service's password rules)."""
@@ -208,6 +210,9 @@ def _create_staff(member: StaffMember, role: str, password: str, teams=(), **ext
         organisation="Upstream demo NHS Trust", password=password, **extra,
     )
     user.teams.set(teams)
+    # Pre-enrolled in two-factor sign-in with the demo's shared key (see demo/totp.py).
+    TOTPDevice.objects.create(user=user, name="Demo authenticator", key=DEMO_TOTP_KEY,
+                              confirmed=True)
     return user
 
 
@@ -267,6 +272,25 @@ def _link_duplicates(rng: random.Random, journeys: list[Journey]) -> int:
     return len(chosen)
 
 
+def _identity_to_confirm(journeys: list[Journey]) -> Referral | None:
+    """One referral, from a community organisation, giving a known person's NHS number with a
+    mistyped year of birth: received unlinked, for the team lead to confirm (ADR 0005)."""
+    known = next((j for j in journeys if j.person.nhs_number), None)
+    if known is None:
+        return None
+    person = known.person
+    return referrals.refer_person(
+        {"nhs_number": person.nhs_number, "given_name": person.given_name,
+         "family_name": person.family_name, "sex": person.sex, "postcode": person.postcode,
+         "date_of_birth": person.date_of_birth.replace(year=person.date_of_birth.year - 1)
+         if (person.date_of_birth.month, person.date_of_birth.day) != (2, 29)
+         else person.date_of_birth.replace(day=28)},
+        team=known.staff.team, source="vcse", needs=known.needs[:1],
+        reason="Food bank volunteer: asked for help with bills.", consent_given=True,
+        referrer_name="Community food bank", actor_label="demo",
+    )
+
+
 def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[DemoLogin]:
     """Fill an empty, migrated database with the demo world for ``seed``; return the logins
     (every one uses ``DEMO_PASSWORD``). ``progress`` is a Rich console to show progress on."""
@@ -286,6 +310,7 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
             bar.advance(task)
         bar.update(task, description="Duplicate referrals")
         _link_duplicates(rng, journeys)
+        _identity_to_confirm(journeys)
         bar.update(task, description=f"Demo world built: {len(planned)} referrals")
     return logins
 

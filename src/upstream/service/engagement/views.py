@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import STAFF_ROLES, Role, User
 from upstream.service.audit.models import Action
-from upstream.service.audit.services import record, viewed
+from upstream.service.audit.services import listed, record, viewed
 from upstream.service.engagement import caseload as team_views
 from upstream.service.engagement import forms, presenters, services
 from upstream.service.engagement.models import DischargeSummary
@@ -286,8 +286,8 @@ def caseload(request):
         worker = _team_worker(request, request.GET["worker"])
         keep_query = {"worker": worker.pk}
     cases = team_views.caseload(request.user, timezone.localdate(), worker=worker)
-    record(request, Action.VIEW, record_type="engagement.caseload",
-           record_id=str(worker.pk), detail=f"{len(cases)} episodes listed")
+    listed(request, "engagement.caseload", [case.episode.person_id for case in cases],
+           record_id=str(worker.pk))
     view = presenters.caseload_view(cases, sort=request.GET.get("sort", ""),
                                     show=request.GET.get("show", ""), base_url=request.path,
                                     keep_query=keep_query)
@@ -308,9 +308,10 @@ def _team_worker(request, worker_id: str):
 def huddle(request):
     """The weekly huddle list for the user's teams: progress, risks, proposed endings."""
     result = team_views.huddle(request.user, timezone.localdate())
-    listed = len(result.progress) + len(result.risks) + len(result.endings)
-    record(request, Action.VIEW, record_type="engagement.huddle",
-           record_id=str(request.user.pk), detail=f"{listed} entries listed")
+    listed(request, "engagement.huddle", [
+        *(entry.case.episode.person_id for entry in [*result.progress, *result.risks]),
+        *(case.episode.person_id for case in result.endings),
+    ])
     return render(request, "engagement/huddle.jinja", {
         "view": presenters.huddle_view(result),
         "teams": ", ".join(t.name for t in request.user.teams.all()),

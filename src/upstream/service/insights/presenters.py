@@ -1,15 +1,20 @@
 """What the insights dashboard shows: protected tables, headline medians and a chart.
 
-Everything passes through ``disclosure`` before it reaches a template: counts below 10 are
-"<10", complementary cells "[c]", and medians over fewer than 10 values are not shown.
+Every figure on the page (table cells, totals, the chart and its alt text, the number of
+episodes behind a median) belongs to one :class:`~upstream.standards.disclosure.Release`, built
+by :func:`_release`, so the page is protected as a whole: zero shown, 1 to 9 shown as "<10",
+others rounded to the nearest 5, and more figures hidden as "[c]" wherever a hidden one could be
+worked out (docs/adr/0006). A figure printed in several places (total referrals, a closing
+status) is one figure with one published value. Medians over fewer than 10 values are not shown.
 """
 
 from dataclasses import dataclass, field
 
 from upstream.service.accounts.models import Role
-from upstream.service.insights import charts, disclosure, services
+from upstream.service.insights import charts, services
 from upstream.service.referrals.models import ReferralSource
-from upstream.service.referrals.states import LABELS, Status
+from upstream.service.referrals.states import LABELS, TERMINAL, Status
+from upstream.standards import disclosure
 
 
 @dataclass(frozen=True)
@@ -37,40 +42,108 @@ class Dashboard:
     reach: list[Table] = field(default_factory=list)
 
 
-def _one_way_table(caption: str, heading: str, counts: dict, labels: dict) -> Table:
-    cells, grand = disclosure.one_way(counts)
-    rows = [[labels[key], cell.display, cell.percent or "-"] for key, cell in cells.items()]
+REFERRALS = "referrals"
+EPISODES = "episodes"
+CLOSED = "closed episodes"
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """The page's counts straight from ``services`` (true values: never shown as they are)."""
+
+    by_team_source: dict[tuple[str, str], int]
+    teams: list[str]
+    sources: list[str]
+    by_status: dict[str, int]
+    by_decile: dict[int | None, int]
+    by_ethnic_group: dict[str, int]
+    waiting: services.Median
+    attempts: services.Median | None
+
+    @classmethod
+    def of(cls, teams) -> "_Counts":
+        found = services.referrals_by_team_and_source(teams)
+        team_names = sorted({team for team, _ in found})
+        sources = [s for s in ReferralSource.values if any(src == s for _, src in found)]
+        return cls(
+            by_team_source={(t, s): found.get((t, s), 0) for t in team_names for s in sources},
+            teams=team_names, sources=sources,
+            by_status=services.episodes_by_status(teams),
+            by_decile=services.referrals_by_imd_decile(teams),
+            by_ethnic_group=services.referrals_by_ethnic_group(teams),
+            waiting=services.waiting_days(teams),
+            attempts=services.attempts_to_engage(teams),
+        )
+
+
+def _release(counts: _Counts) -> dict:
+    """Every figure of the page, protected together: ``{key: Figure}``.
+
+    Keys: ``("team source", team, source)``, ``("team", team)``, ``("source", source)``,
+    ``REFERRALS``, ``("decile", d)``, ``("ethnic group", g)``, ``("status", s)``, ``EPISODES``,
+    ``CLOSED``, ``("median", name)``. The relations an attacker knows are declared too: the
+    referral breakdowns are of the same referrals, and allocated episodes are some of the
+    episodes.
+    """
+    release = disclosure.Release()
+    cells = [("team source", *key) for key in counts.by_team_source]
+    for key, n in zip(cells, counts.by_team_source.values(), strict=True):
+        release.count(key, n)
+    for team in counts.teams:
+        release.total(("team", team), [c for c in cells if c[1] == team])
+    for source in counts.sources:
+        release.total(("source", source), [c for c in cells if c[2] == source])
+    release.total(REFERRALS, cells)
+    for prefix, breakdown in (("decile", counts.by_decile),
+                              ("ethnic group", counts.by_ethnic_group)):
+        keys = [(prefix, group) for group in breakdown]
+        for key, n in zip(keys, breakdown.values(), strict=True):
+            release.count(key, n)
+        release.relate(keys, "==", cells)
+    statuses = [("status", s) for s in counts.by_status]
+    for key, n in zip(statuses, counts.by_status.values(), strict=True):
+        release.count(key, n)
+    release.total(EPISODES, statuses)
+    release.total(CLOSED, [("status", s.value) for s in Status if s in TERMINAL])
+    release.count(("median", "waiting"), counts.waiting.n)
+    release.relate([("median", "waiting")], "<=", statuses)
+    if counts.attempts is not None:
+        release.count(("median", "attempts"), counts.attempts.n)
+    return release.protect()
+
+
+def _one_way_table(caption: str, heading: str, figures: dict, keys: dict, total) -> Table:
+    """``keys`` maps each row label to its figure key; ``total`` is the total's figure key."""
+    grand = figures[total]
+    rows = [[label, figures[key].display, disclosure.percent(figures[key], grand) or "-"]
+            for label, key in keys.items()]
     rows.append(["Total", grand.display, ""])
     return Table(caption, [heading, "Number", "Per cent"], rows)
 
 
-def _team_source_table(counts: dict[tuple[str, str], int]) -> Table:
-    teams = sorted({team for team, _ in counts})
-    sources = [s for s in ReferralSource.values if any(src == s for _, src in counts)]
-    full = {(t, s): counts.get((t, s), 0) for t in teams for s in sources}
-    groups = [[(t, s) for s in sources] for t in teams] + [[(t, s) for t in teams]
-                                                         for s in sources]
-    cells = disclosure.protect(full, groups)
+def _team_source_table(counts: _Counts, figures: dict) -> Table:
     labels = dict(ReferralSource.choices)
     rows = [
-        [team, *(cells[(team, s)].display for s in sources),
-         disclosure.total(full[(team, s)] for s in sources).display]
-        for team in teams
+        [team, *(figures[("team source", team, s)].display for s in counts.sources),
+         figures[("team", team)].display]
+        for team in counts.teams
     ]
-    rows.append([
-        "All teams", *(disclosure.total(full[(t, s)] for t in teams).display for s in sources),
-        disclosure.total(full.values()).display,
-    ])
-    return Table("Referrals by team and source", ["Team", *(labels[s] for s in sources), "Total"],
-                 rows)
+    rows.append(["All teams", *(figures[("source", s)].display for s in counts.sources),
+                 figures[REFERRALS].display])
+    return Table("Referrals by team and source",
+                 ["Team", *(labels[s] for s in counts.sources), "Total"], rows)
 
 
-def _median_headline(label: str, result: services.Median | None, unit: str) -> Headline | None:
+def _median_headline(label: str, result: services.Median | None, figure, unit: str
+                     ) -> Headline | None:
     if result is None:
         return None
-    if result.n < disclosure.THRESHOLD or result.value is None:
-        return Headline(label, "Not shown", f"fewer than {disclosure.THRESHOLD} episodes")
-    return Headline(label, f"{result.value:.1f} {unit}", f"over {result.n:,} episodes")
+    if not disclosure.enough_for_a_summary(result.n) or result.value is None:
+        return Headline(label, disclosure.NOT_SHOWN,
+                        f"fewer than {disclosure.THRESHOLD} episodes")
+    over = (f"over about {figure.value:,} episodes" if not figure.suppressed
+            else f"over {disclosure.THRESHOLD} or more episodes")
+    return Headline(label, f"{result.value:.1f} {unit}", over)
 
 
 def _scope_text(user) -> str:
@@ -82,39 +155,42 @@ def _scope_text(user) -> str:
 
 def dashboard(user) -> Dashboard:
     """The de-identified dashboard for ``user`` (team leads: their teams; others: all)."""
-    teams = services.teams_for(user)
+    counts = _Counts.of(services.teams_for(user))
+    figures = _release(counts)
     status_labels = {s.value: LABELS[s] for s in Status}
-    by_status = services.episodes_by_status(teams)
-    status_cells, _ = disclosure.one_way(by_status)
-    shown = {status_labels[k]: c.count for k, c in status_cells.items() if c.count}
+    shown = {status_labels[s]: figures[("status", s)].value for s in counts.by_status
+             if figures[("status", s)].value}
     headlines = [h for h in (
-        _median_headline("Median wait from referral to allocation",
-                         services.waiting_days(teams), "days"),
-        _median_headline("Median contact attempts before engaging",
-                         services.attempts_to_engage(teams), "attempts"),
+        _median_headline("Median wait from referral to allocation", counts.waiting,
+                         figures[("median", "waiting")], "days"),
+        _median_headline("Median contact attempts before engaging", counts.attempts,
+                         figures.get(("median", "attempts")), "attempts"),
     ) if h is not None]
     decile_labels = {d: f"Decile {d}" + (" (most deprived)" if d == 1 else "")
                      + (" (least deprived)" if d == 10 else "") for d in range(1, 11)}
     decile_labels[None] = "Not known"
-    ethnic = services.referrals_by_ethnic_group(teams)
     return Dashboard(
         scope=_scope_text(user),
         headlines=headlines,
         tables=[
-            _team_source_table(services.referrals_by_team_and_source(teams)),
-            _one_way_table("Episodes by status", "Status", by_status, status_labels),
-            _one_way_table("Episodes closed, by reason", "Reason",
-                           services.closures_by_reason(teams), status_labels),
+            _team_source_table(counts, figures),
+            _one_way_table("Episodes by status", "Status", figures,
+                           {status_labels[s]: ("status", s) for s in counts.by_status}, EPISODES),
+            _one_way_table("Episodes closed, by reason", "Reason", figures,
+                           {LABELS[s]: ("status", s.value) for s in Status if s in TERMINAL},
+                           CLOSED),
         ],
         chart_uri=charts.bar_chart_data_uri(shown, title="Episodes by status",
                                             axis_title="Episodes") if shown else "",
         chart_alt="Bar chart of episodes by status: " + "; ".join(
-            f"{label} {n}" for label, n in shown.items()) + ". Statuses with fewer than 10 "
-            "episodes are left out; the table below has every status.",
+            f"{label} {n:,}" for label, n in shown.items()) + ". Numbers are rounded to the "
+            "nearest 5; statuses with hidden numbers are left out; the table below has every "
+            "status.",
         reach=[
-            _one_way_table("Referrals by area deprivation (IMD decile)", "IMD decile",
-                           services.referrals_by_imd_decile(teams), decile_labels),
-            _one_way_table("Referrals by ethnic group", "Ethnic group", ethnic,
-                           {g: g for g in ethnic}),
+            _one_way_table("Referrals by area deprivation (IMD decile)", "IMD decile", figures,
+                           {decile_labels[d]: ("decile", d) for d in counts.by_decile},
+                           REFERRALS),
+            _one_way_table("Referrals by ethnic group", "Ethnic group", figures,
+                           {g: ("ethnic group", g) for g in counts.by_ethnic_group}, REFERRALS),
         ],
     )

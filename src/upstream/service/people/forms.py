@@ -152,10 +152,24 @@ class PersonIntakeForm(PersonForm):
         """Identity is resolved by ``find_or_create_person``, not refused."""
 
 
+OUT_OF_DATE_FORM = "This form is out of date: open the person's details again to change them"
+
+
 class PersonEditForm(PersonForm):
-    """Every editable detail of a person's record."""
+    """Every editable detail of a person's record, and the record ``version`` the form was
+    built from (hidden), so a save over someone else's newer one is refused."""
 
     date_of_death = NHSDateField(label="Date of death", past_only=True, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": OUT_OF_DATE_FORM, "invalid": OUT_OF_DATE_FORM, "min_value": OUT_OF_DATE_FORM})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict:
+        """The validated values of the person's fields (``version`` is not one of them)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
     class Meta(PersonForm.Meta):
         fields = PersonForm.Meta.fields + [

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from upstream.service.concurrency import Versioned
 from upstream.standards import nhs_number, postcode
 from upstream.standards.vocabularies import ETHNIC_CATEGORIES, GENDER_IDENTITY, SEX, choices
 
@@ -43,8 +44,9 @@ class PersonQuerySet(models.QuerySet):
         return self.none()
 
 
-class Person(models.Model):
-    """A person who may benefit from support. Identifiable: every view is audited."""
+class Person(Versioned):
+    """A person who may benefit from support. Identifiable: every view is audited. Edits are
+    under optimistic concurrency (``version``, see ``service.concurrency``)."""
 
     nhs_number = models.CharField(
         "NHS number", max_length=10, null=True, blank=True, unique=True,

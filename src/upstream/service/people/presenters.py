@@ -95,6 +95,21 @@ class PersonPresenter:
         return rows
 
 
+def saved_value(person: Person, name: str) -> str:
+    """One of ``person``'s fields as the record now reads, for the message that tells a user
+    whose save was refused (someone else saved first) what is saved now."""
+    value = getattr(person, name)
+    if name == "nhs_number":
+        return person.nhs_number_display
+    if Person._meta.get_field(name).choices:
+        return getattr(person, f"get_{name}_display")()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return long_date(value)
+    return value or "nothing (blank)"
+
+
 def error_list(*forms) -> list[dict]:
     """NHS.UK error-summary items for every error in ``forms``, each linking to its field
     (the first box of a date input, the first option of radios and checkboxes)."""

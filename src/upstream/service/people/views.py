@@ -9,10 +9,11 @@ from upstream.service.accounts.models import Role
 from upstream.service.audit.services import viewed
 from upstream.service.people.forms import PersonEditForm
 from upstream.service.people.models import Person
-from upstream.service.people.presenters import PersonPresenter, error_list
-from upstream.service.people.services import update_person
+from upstream.service.people.presenters import PersonPresenter, error_list, saved_value
+from upstream.service.people.services import StalePerson, update_person
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.presenters import EpisodePresenter
+from upstream.service.referrals.services import other_team_episodes
 
 
 @allow(Role.LINK_WORKER, Role.TEAM_LEAD)
@@ -22,9 +23,11 @@ def detail(request, person_id: int):
     episodes = Episode.objects.for_user(request.user).filter(person=person).select_related(
         "team", "worker"
     )
+    # Other teams' episodes are counted, never described: opening them is break-glass.
     return render(request, "people/detail.jinja", {
         "person": person, "presenter": PersonPresenter(person),
         "episodes": [(e, EpisodePresenter(e)) for e in episodes],
+        "other_episodes": other_team_episodes(person, request.user).count(),
     })
 
 
@@ -34,14 +37,36 @@ def edit(request, person_id: int):
     person = get_object_or_404(Person.objects.for_user(request.user), pk=person_id)
     # The form edits its own copy, so ``update_person`` can tell which fields changed.
     form = PersonEditForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        changed = update_person(person, {name: form.cleaned_data[name] for name in form.fields},
-                                by=request.user)
-        messages.success(request, "Details saved." if changed else "Nothing was changed.")
-        return redirect("people:detail", person.pk)
+        try:
+            changed = update_person(person, form.changes(), by=request.user,
+                                    expected_version=form.cleaned_data["version"])
+        except StalePerson as stale:
+            form, status = _after_conflict(request, person, stale), 409
+        else:
+            messages.success(request, "Details saved." if changed else "Nothing was changed.")
+            return redirect("people:detail", person.pk)
     if request.method == "GET":
         viewed(request, person)
     return render(request, "people/edit.jinja", {
         "person": person, "presenter": PersonPresenter(person), "form": form,
         "errors": error_list(form),
-    }, status=400 if form.is_bound else 200)
+    }, status=status)
+
+
+def _after_conflict(request, person: Person, stale: StalePerson) -> PersonEditForm:
+    """The form again after a refused save: what the user typed, re-based on the version now
+    saved (so saving again is possible once they have checked), the page-level message, and on
+    each field where what they typed differs from the record, what the record now says."""
+    saved = Person.objects.get(pk=person.pk)
+    data = request.POST.copy()
+    data["version"] = str(stale.actual)
+    form = PersonEditForm(data, instance=Person.objects.get(pk=person.pk))
+    typed = form.changes() if form.is_valid() else {}
+    form.add_error(None, str(stale))
+    for name, value in typed.items():
+        if getattr(saved, name) != value:
+            form.add_error(name, f"{form[name].label} saved on the record now: "
+                                 f"{saved_value(saved, name)}")
+    return form

@@ -12,6 +12,7 @@ from upstream.service.people.forms import NamedErrorsMixin
 from upstream.service.referrals.models import ReferralSource, RejectReason, TriageOutcome, Urgency
 from upstream.service.referrals.services import team_workers
 from upstream.service.referrals.states import TERMINAL, Status
+from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -116,3 +117,46 @@ class TransitionForm(NamedErrorsMixin, forms.Form):
         if data.get("to") in TERMINAL and not data.get("reason", "").strip():
             self.add_error("reason", "Enter a reason for closing the episode")
         return data
+
+
+class IdentityDecision(forms.Form):
+    """A team lead's decision on a referral whose identity is to be confirmed."""
+
+    LINK, CORRECT, APART = "link", "correct", "apart"
+
+    decision = forms.ChoiceField(
+        label="What should happen to this referral?", widget=forms.RadioSelect,
+        choices=[
+            (LINK, "Same person: link the referral to the existing record (the details "
+                   "typed by the referrer are discarded)"),
+            (CORRECT, "The NHS number typed was wrong: keep the records apart and correct "
+                      "the new record's NHS number"),
+            (APART, "Different people: keep the records apart (the new record has no NHS "
+                    "number until it is traced)"),
+        ],
+        error_messages={"required": "Select what should happen to this referral"},
+    )
+    nhs_number = forms.CharField(
+        label="Correct NHS number (optional)", required=False, max_length=12,
+        help_text="Only if you chose to correct it. Leave blank if it is not known yet.",
+    )
+
+    def clean_nhs_number(self) -> str:
+        typed = self.cleaned_data["nhs_number"].strip()
+        if typed and (problem := nhs_number.validation_error(typed)):
+            raise ValidationError(problem)
+        return nhs_number.normalise(typed) if typed else ""
+
+
+class BreakGlassForm(NamedErrorsMixin, forms.Form):
+    """Why a worker needs to see a person's history with other services."""
+
+    reason = forms.CharField(
+        label="Why do you need to see this person's history with other services?",
+        min_length=10, max_length=500, widget=forms.Textarea,
+        help_text="This is recorded with your name and shown to your team lead.",
+        error_messages={
+            "required": "Enter why you need to see this person's history",
+            "min_length": "Reason for viewing must be at least 10 characters",
+        },
+    )

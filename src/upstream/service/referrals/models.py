@@ -7,6 +7,8 @@ Status changes go only through ``services.transition`` so each is checked, times
 attributed (``EpisodeTransition``).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -89,6 +91,14 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "team"],
+                condition=models.Q(status__in=sorted(s.value for s in OPEN)),
+                name="one_open_episode_per_person_per_team",
+                violation_error_message="This person already has an open episode in this team.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Episode {self.pk} ({self.get_status_display()})"
@@ -118,6 +128,19 @@ class EpisodeTransition(models.Model):
 class ReferralQuerySet(models.QuerySet):
     def for_user(self, user) -> "ReferralQuerySet":
         return _team_scope(self, user, "team", "referrer")
+
+    def identity_to_confirm(self) -> "ReferralQuerySet":
+        return self.filter(identity=Identity.TO_CONFIRM)
+
+
+class Identity(models.TextChoices):
+    """Whether the referral's person is known to be who the referrer meant (ADR 0005)."""
+
+    CONFIRMED = "confirmed", "Confirmed"
+    TO_CONFIRM = "to_confirm", "Identity to confirm"
+    LINKED = "linked", "Linked to the existing record"
+    CORRECTED = "corrected", "Kept apart: NHS number corrected"
+    KEPT_APART = "kept_apart", "Kept apart: different people"
 
 
 class Referral(models.Model):
@@ -156,8 +179,51 @@ class Referral(models.Model):
         related_name="+",
     )
     triaged_at = models.DateTimeField(null=True, blank=True)
+    # The person as the referrer described them. Referrer-facing pages show these, never the
+    # stored record, so nobody is shown demographics they did not enter.
+    referred_given_name = models.CharField(max_length=100, blank=True)
+    referred_family_name = models.CharField(max_length=100, blank=True)
+    referred_date_of_birth = models.DateField(null=True, blank=True)
+    referred_nhs_number = models.CharField(max_length=10, blank=True)
+    identity = models.CharField(
+        max_length=12, choices=Identity.choices, default=Identity.CONFIRMED,
+        help_text="to_confirm: the typed NHS number belongs to a stored person whose date of "
+        "birth or family name differ; the team lead decides",
+    )
+    identity_candidate = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="the stored person holding the typed NHS number (partial match)",
+    )
+    identity_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    identity_resolved_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]
+
+
+class BreakGlass(models.Model):
+    """A staff user opened a person's history with other teams, giving a reason.
+
+    The reason is kept here (not in the audit detail, which holds no free text); the audit
+    log has one row per opening pointing at this record. An opening lasts ``LASTS``.
+    """
+
+    LASTS = timedelta(minutes=30)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="break_glass")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass")
+    reason = models.CharField(max_length=500)
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Break-glass {self.pk}"

@@ -16,6 +16,7 @@ from upstream.service.referrals.models import (
 )
 from upstream.service.referrals.services import caseload_counts, waiting_list
 from upstream.service.referrals.states import TRANSITIONS, Status
+from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
 
 STATUS_COLOURS = {
@@ -260,3 +261,61 @@ def waiting_rows(team) -> list[WaitingRow]:
                    long_date(entry.episode.waiting_since), entry.waiting_days)
         for entry in waiting_list(team)
     ]
+
+
+class ReferredAsPresenter:
+    """The person as the referrer described them on ``referral``: what referrer-facing pages
+    (confirmation, my referrals, the referral and its episode) show, never the stored record,
+    so nobody is shown demographics they did not enter. Same names as ``PersonPresenter``."""
+
+    def __init__(self, referral: Referral):
+        self.referral = referral
+
+    @property
+    def name(self) -> str:
+        r = self.referral
+        return f"{r.referred_given_name} {r.referred_family_name}".strip() or "Not recorded"
+
+    @property
+    def nhs_number(self) -> str:
+        number = self.referral.referred_nhs_number
+        return nhs_number.format_nhs_number(number) if number else "Not known"
+
+    @property
+    def date_of_birth(self) -> str:
+        return long_date(self.referral.referred_date_of_birth, empty="Not recorded")
+
+
+IDENTITY_FIELDS = [
+    ("NHS number", lambda p: p.nhs_number_display),
+    ("Given name", lambda p: p.given_name),
+    ("Family name", lambda p: p.family_name),
+    ("Date of birth", lambda p: long_date(p.date_of_birth)),
+    ("Sex", lambda p: p.get_sex_display()),
+    ("Postcode", lambda p: p.postcode or "Not recorded"),
+    ("GP practice", lambda p: p.gp_practice_ods or "Not recorded"),
+]
+"""What a team lead compares to confirm identity, as a demographic trace would: no contact
+details, ethnicity or gender identity (not needed to tell two people apart)."""
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    label: str
+    referred: str
+    existing: str
+
+    @property
+    def differs(self) -> bool:
+        return self.referred != self.existing
+
+
+def identity_rows(referral: Referral) -> list[IdentityRow]:
+    """The referred details beside the existing record's, field by field. The referred NHS
+    number is the one typed (the new record holds none until the lead decides)."""
+    typed, existing = referral.person, referral.identity_candidate
+    rows = []
+    for label, value in IDENTITY_FIELDS:
+        mine = ReferredAsPresenter(referral).nhs_number if label == "NHS number" else value(typed)
+        rows.append(IdentityRow(label, mine, value(existing) if existing else "No longer held"))
+    return rows

@@ -6,48 +6,51 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
+from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from upstream.service import concurrency
 from upstream.service.accounts.models import Role
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
+from upstream.service.concurrency import StaleRecord
+from upstream.service.people.models import Person
+from upstream.service.people.services import match_person
 from upstream.service.referrals.models import (
+    BreakGlass,
     Episode,
     EpisodeTransition,
+    Identity,
     Referral,
     RejectReason,
     TriageOutcome,
     Urgency,
 )
 from upstream.service.referrals.states import CASELOAD, OPEN, Status, check_transition
+from upstream.standards import nhs_number
 
 
-class StaleEpisode(Exception):
+class StaleEpisode(StaleRecord):
     """Someone else saved this episode since it was loaded: the save was refused."""
 
-    def __init__(self, episode_id: int, expected: int, actual: int):
-        super().__init__(
-            "This episode was changed by someone else while you were editing it. "
-            "Your changes have not been saved: reload the page to see theirs, then apply yours."
-        )
-        self.episode_id, self.expected, self.actual = episode_id, expected, actual
+    message = (
+        "This episode was changed by someone else while you were editing it. "
+        "Your changes have not been saved: reload the page to see theirs, then apply yours."
+    )
+
+    @property
+    def episode_id(self) -> int:
+        return self.record_id
 
 
 def bump_version(episode: Episode, expected_version: int | None) -> None:
-    """Advance ``episode.version`` in the database, refusing if it is not ``expected_version``.
-
-    The check-and-increment is one UPDATE, so two concurrent saves cannot both pass.
+    """Advance ``episode.version`` in the database, refusing with ``StaleEpisode`` if it is not
+    ``expected_version`` (``concurrency.bump_version``: one check-and-increment UPDATE).
     ``expected_version=None`` means the caller holds no stale copy (e.g. a system action).
     """
-    rows = Episode.objects.filter(pk=episode.pk)
-    if expected_version is not None:
-        rows = rows.filter(version=expected_version)
-    if rows.update(version=F("version") + 1) != 1:
-        actual = Episode.objects.values_list("version", flat=True).get(pk=episode.pk)
-        raise StaleEpisode(episode.pk, expected_version, actual)
-    episode.version = Episode.objects.values_list("version", flat=True).get(pk=episode.pk)
+    concurrency.bump_version(episode, expected_version, stale=StaleEpisode)
 
 
 @transaction.atomic
@@ -57,12 +60,14 @@ def transition(episode: Episode, to: Status | str, *, by=None, by_label: str = "
 
     Raises ``StaleEpisode`` when ``expected_version`` is given and no longer current (checked
     first: a stale page is the real problem), and ``IllegalTransition`` for a move the state
-    machine forbids. Sets the timestamps that belong
+    machine forbids, and ``IdentityNotConfirmed`` while a referral on the episode awaits
+    identity. Sets the timestamps that belong
     to the new status (waiting_since, allocated_at, closed_at).
     """
     current = Episode.objects.select_for_update().get(pk=episode.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleEpisode(episode.pk, expected_version, current.version)
+    check_identity_confirmed(current)
     new = check_transition(current.status, to)
     bump_version(episode, expected_version)
     now = timezone.now()
@@ -96,32 +101,210 @@ def submit_referral(*, person, team, source: str, needs: list[str], reason: str 
                     urgency: str = "routine", consent_given: bool, referrer=None,
                     referrer_name: str = "", referrer_contact: str = "",
                     external_system: str = "", external_id: str = "",
-                    received_at=None) -> Referral:
+                    received_at=None, referred_as: dict | None = None,
+                    identity_candidate=None) -> Referral:
     """Record a referral for a saved ``person`` into ``team``.
 
     If the person already has an open episode in that team the referral is linked to it and
     marked ``is_duplicate`` (no second episode); otherwise a new episode opens as 'referred'.
+    The database allows one open episode per person per team: when a concurrent referral
+    opens it first, this one is linked to the episode that won.
+
+    ``referred_as`` holds the person's details as the referrer gave them (Person field names;
+    defaults to ``person``'s); referrer-facing pages show only these. ``identity_candidate`` is
+    the stored person a partial match found (``people.services.match_person``): the referral is
+    then flagged identity to confirm for the team lead (``resolve_identity``).
     """
+    received_at = received_at or timezone.now()
     episode = open_episode_for(person, team)
-    is_duplicate = episode is not None
     if episode is None:
-        episode = Episode.objects.create(person=person, team=team, status=Status.REFERRED)
-        EpisodeTransition.objects.create(
-            episode=episode, from_status="", to_status=Status.REFERRED,
-            by=referrer, by_label=external_system or (referrer.get_username() if referrer else ""),
-            reason="referral received",
-        )
+        try:
+            with transaction.atomic():
+                episode = Episode.objects.create(person=person, team=team,
+                                                 status=Status.REFERRED, opened_at=received_at)
+        except IntegrityError:
+            episode = open_episode_for(person, team)
+            if episode is None:
+                raise
+            is_duplicate = True
+        else:
+            is_duplicate = False
+            EpisodeTransition.objects.create(
+                episode=episode, from_status="", to_status=Status.REFERRED, at=received_at,
+                by=referrer,
+                by_label=external_system or (referrer.get_username() if referrer else ""),
+                reason="referral received",
+            )
+    else:
+        is_duplicate = True
+    typed = referred_as or {
+        "given_name": person.given_name, "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth, "nhs_number": person.nhs_number,
+    }
     referral = Referral.objects.create(
         person=person, team=team, episode=episode, source=source, needs=list(needs),
         reason=reason, urgency=urgency, consent_given=consent_given, referrer=referrer,
         referrer_name=referrer_name or (referrer.display_name if referrer else ""),
         referrer_contact=referrer_contact, external_system=external_system,
         external_id=external_id, is_duplicate=is_duplicate,
-        received_at=received_at or timezone.now(),
+        received_at=received_at,
+        referred_given_name=typed.get("given_name") or "",
+        referred_family_name=typed.get("family_name") or "",
+        referred_date_of_birth=typed.get("date_of_birth"),
+        referred_nhs_number=nhs_number.normalise(typed.get("nhs_number") or ""),
+        identity=Identity.TO_CONFIRM if identity_candidate else Identity.CONFIRMED,
+        identity_candidate=identity_candidate,
     )
+    detail = "linked to open episode" if is_duplicate else "new episode"
     record(referrer, Action.CREATE, referral, actor_label=external_system,
-           detail="linked to open episode" if is_duplicate else "new episode")
+           detail=detail + ("; identity to confirm" if identity_candidate else ""))
     return referral
+
+
+def refer_person(details: dict, *, team, by=None, actor_label: str = "",
+                 **referral) -> Referral:
+    """Match or create the person in ``details`` (``people.services.match_person``) and
+    submit a referral for them to ``team``; ``referral`` holds ``submit_referral``'s other
+    arguments. The one way a referral is received from what someone typed or sent, so every
+    route (the web form, the API, case finding) flags a partial match the same way."""
+    match = match_person(details, by=by, actor_label=actor_label)
+    return submit_referral(person=match.person, team=team, referred_as=details,
+                           identity_candidate=match.conflict, **referral)
+
+
+# --- Identity to confirm ---------------------------------------------------------------------
+
+class IdentityNotConfirmed(ValueError):
+    """The referral's person is not yet confirmed: triage and status changes wait for it."""
+
+    def __init__(self):
+        super().__init__(
+            "The identity of this person must be confirmed by a team lead before the referral "
+            "can be triaged: the NHS number given matches a record with a different date of "
+            "birth or family name."
+        )
+
+
+class IdentityError(ValueError):
+    """An identity decision that cannot be recorded as given."""
+
+
+def check_identity_confirmed(episode: Episode) -> None:
+    """Raise ``IdentityNotConfirmed`` if a referral on ``episode`` awaits identity."""
+    if episode.referrals.filter(identity=Identity.TO_CONFIRM).exists():
+        raise IdentityNotConfirmed()
+
+
+def _claim(referral: Referral, outcome: str, by) -> None:
+    """Stamp the decision on ``referral`` if it still awaits one (one UPDATE, so two leads
+    deciding at once cannot both succeed)."""
+    stamped = Referral.objects.filter(pk=referral.pk, identity=Identity.TO_CONFIRM).update(
+        identity=outcome, identity_resolved_by=by, identity_resolved_at=timezone.now())
+    if stamped != 1:
+        raise IdentityError("Someone has already confirmed this person's identity.")
+    record(by, Action.CHANGE, referral, detail=f"identity:{outcome}")
+
+
+@transaction.atomic
+def link_identity(referral: Referral, *, by) -> Referral:
+    """The typed person is the stored candidate: move the referral (and its episode, or onto
+    the candidate's open episode in the team) to the candidate and discard the typed record
+    when nothing else refers to it."""
+    candidate = referral.identity_candidate
+    if candidate is None:
+        raise IdentityError("The existing record is no longer there to link to.")
+    _claim(referral, Identity.LINKED, by)
+    typed, episode = referral.person, referral.episode
+    existing = open_episode_for(candidate, referral.team)
+    if existing is not None:
+        Referral.objects.filter(pk=referral.pk).update(
+            person=candidate, episode=existing, is_duplicate=True)
+        _discard(episode, by=by)
+    else:
+        Referral.objects.filter(pk=referral.pk).update(person=candidate)
+        Episode.objects.filter(pk=episode.pk).update(person=candidate)
+    try:
+        with transaction.atomic():
+            typed.delete()
+    except ProtectedError:
+        pass  # the typed record holds other referrals or work: it stays, unlinked
+    else:
+        record(by, Action.CHANGE, record_type="people.person", record_id=str(typed.pk),
+               detail="identity:linked; typed record discarded")
+    referral.refresh_from_db()
+    return referral
+
+
+def _discard(episode: Episode, *, by) -> None:
+    """Remove an episode opened only for a referral that now joins another episode; if work was
+    recorded on it, close it instead."""
+    try:
+        with transaction.atomic():
+            episode.delete()
+    except ProtectedError:
+        transition(episode, Status.CLOSED, by=by,
+                   reason="identity confirmed: joined the person's open episode")
+
+
+@transaction.atomic
+def correct_identity(referral: Referral, *, by, nhs_number_value: str = "") -> Referral:
+    """The typed NHS number was wrong: the typed record stays apart from the candidate and
+    takes ``nhs_number_value`` (validated) if one is given, else stays without an NHS number."""
+    number = nhs_number.normalise(nhs_number_value or "")
+    if number and (problem := nhs_number.validation_error(number)):
+        raise IdentityError(f"NHS number: {problem}")
+    if number and Person.objects.filter(nhs_number=number).exclude(
+            pk=referral.person_id).exists():
+        raise IdentityError("NHS number: another record already has this NHS number. "
+                            "Check it with the referrer.")
+    _claim(referral, Identity.CORRECTED, by)
+    person = referral.person
+    person.nhs_number = number or None
+    person.full_clean()
+    Person.objects.filter(pk=person.pk).update(nhs_number=person.nhs_number)
+    record(by, Action.CHANGE, person, detail="fields:nhs_number")
+    referral.refresh_from_db()
+    return referral
+
+
+@transaction.atomic
+def keep_identity_apart(referral: Referral, *, by) -> Referral:
+    """Different people: the typed record stays apart, without an NHS number."""
+    _claim(referral, Identity.KEPT_APART, by)
+    referral.refresh_from_db()
+    return referral
+
+
+# --- Break-glass -------------------------------------------------------------------------------
+
+class ReasonRequired(ValueError):
+    """Opening another team's history needs a reason."""
+
+
+def other_team_episodes(person, user):
+    """``person``'s episodes outside ``user``'s teams."""
+    return Episode.objects.filter(person=person).exclude(team__in=user.teams.all())
+
+
+def active_break_glass(person, user) -> BreakGlass | None:
+    """The user's current opening of ``person``'s history, if one has not expired."""
+    return BreakGlass.objects.filter(person=person, user=user,
+                                     expires_at__gt=timezone.now()).first()
+
+
+def break_glass(person, *, by, reason: str) -> BreakGlass:
+    """Open ``person``'s history with other teams for ``by`` for ``BreakGlass.LASTS``,
+    recording ``reason`` (required, kept on the ``BreakGlass`` row) and an audit event."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 10:
+        raise ReasonRequired(
+            "Reason for viewing: say why you need this person's history with other services "
+            "(at least 10 characters)")
+    now = timezone.now()
+    opening = BreakGlass.objects.create(user=by, person=person, reason=reason[:500],
+                                        opened_at=now, expires_at=now + BreakGlass.LASTS)
+    record(by, Action.VIEW, person, detail=f"break-glass:{opening.pk}")
+    return opening
 
 
 # --- Caseloads and allocation ------------------------------------------------------------
@@ -279,6 +462,8 @@ def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", not
     referral someone has already triaged, ``StaleEpisode`` if ``expected_version`` is stale.
     """
     outcome = TriageOutcome(outcome)
+    if referral.identity == Identity.TO_CONFIRM:
+        raise TriageError(str(IdentityNotConfirmed()))
     if outcome == TriageOutcome.REJECT and reject_reason not in RejectReason.values:
         raise TriageError("Choose why the referral is not accepted.")
     if outcome == TriageOutcome.REDIRECT and (redirect_to is None or redirect_to == referral.team):

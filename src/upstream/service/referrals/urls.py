@@ -15,4 +15,8 @@ urlpatterns = [
     path("episodes/<int:episode_id>/", views.episode, name="episode"),
     path("episodes/<int:episode_id>/allocate/", views.allocate, name="allocate"),
     path("episodes/<int:episode_id>/status/", views.transition, name="transition"),
+    path("identity/", views.identity_queue, name="identity_queue"),
+    path("<int:referral_id>/identity/", views.identity, name="identity"),
+    path("people/<int:person_id>/history/", views.history, name="history"),
+    path("break-glass/", views.break_glass_log, name="break_glass_log"),
 ]

@@ -1,7 +1,8 @@
 """Pages for referring, triage, allocation, the waiting list and the episode hub.
 
 Records are always fetched through ``for_user`` querysets, so another team's records are 404;
-every page showing one identifiable record is audited (``viewed``).
+every page showing one identifiable record is audited (``viewed``), and every list of people
+with the ids of the people it shows (``listed``).
 """
 
 from django.contrib import messages
@@ -12,23 +13,27 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import STAFF_ROLES, Role
-from upstream.service.audit.services import viewed
+from upstream.service.audit.services import listed, viewed
 from upstream.service.people.forms import PersonIntakeForm
-from upstream.service.people.presenters import PersonPresenter, error_list
-from upstream.service.people.services import find_or_create_person
+from upstream.service.people.models import Person
+from upstream.service.people.presenters import PersonPresenter, date_time, error_list
 from upstream.service.referrals import services
 from upstream.service.referrals.forms import (
     AllocateForm,
+    BreakGlassForm,
+    IdentityDecision,
     ReferralDetailsForm,
     TransitionForm,
     TriageForm,
 )
-from upstream.service.referrals.models import Episode, Referral, Urgency
+from upstream.service.referrals.models import BreakGlass, Episode, Identity, Referral, Urgency
 from upstream.service.referrals.presenters import (
     EpisodePresenter,
     ReferralPresenter,
+    ReferredAsPresenter,
     allowed_moves,
     engagement_links,
+    identity_rows,
     waiting_rows,
     worker_options,
 )
@@ -62,11 +67,11 @@ def new(request):
     if data is not None and all([person_form.is_valid(), referral_form.is_valid()]):
         details = referral_form.cleaned_data
         with transaction.atomic():
-            person, _ = find_or_create_person(person_form.cleaned_data, by=request.user)
-            referral = services.submit_referral(
-                person=person, team=details["team"], source=details["source"],
-                needs=details["needs"], reason=details["reason"], urgency=details["urgency"],
-                consent_given=details["consent"], referrer=request.user,
+            referral = services.refer_person(
+                person_form.cleaned_data, team=details["team"], by=request.user,
+                source=details["source"], needs=details["needs"], reason=details["reason"],
+                urgency=details["urgency"], consent_given=details["consent"],
+                referrer=request.user,
             )
         request.session[SUBMITTED_KEY] = referral.pk
         return redirect("referrals:submitted")
@@ -83,28 +88,35 @@ def submitted(request):
         Referral.objects.filter(referrer=request.user).select_related("person", "team"),
         pk=request.session.get(SUBMITTED_KEY),
     )
+    viewed(request, referral)
     return render(request, "referrals/submitted.jinja", {
-        "referral": referral, "person": PersonPresenter(referral.person),
+        "referral": referral, "person": ReferredAsPresenter(referral),
     })
 
 
 @allow(Role.REFERRER)
 def mine(request):
     """Every referral this user made, with what has happened to it."""
-    referrals = _referrals(request).filter(referrer=request.user)
+    referrals = list(_referrals(request).filter(referrer=request.user))
+    listed(request, "referrals.mine", [r.person_id for r in referrals])
     return render(request, "referrals/mine.jinja", {
-        "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in referrals],
+        "rows": [(r, ReferralPresenter(r), ReferredAsPresenter(r)) for r in referrals],
     })
 
 
 @allow(Role.REFERRER, *STAFF)
 def detail(request, referral_id: int):
+    """One referral. A referrer sees the person as they described them; staff see the record
+    their team holds."""
     referral = get_object_or_404(_referrals(request), pk=referral_id)
     viewed(request, referral)
+    is_referrer = request.user.role == Role.REFERRER
     return render(request, "referrals/detail.jinja", {
         "referral": referral, "presenter": ReferralPresenter(referral),
-        "person": PersonPresenter(referral.person),
-        "is_referrer": request.user.role == Role.REFERRER,
+        "person": ReferredAsPresenter(referral) if is_referrer else PersonPresenter(
+            referral.person),
+        "is_referrer": is_referrer,
+        "to_confirm": referral.identity == Identity.TO_CONFIRM,
     })
 
 
@@ -115,7 +127,9 @@ def triage_queue(request):
     """Referrals to the user's teams awaiting a triage decision: urgent first, then oldest."""
     urgent_first = Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1),
                         output_field=IntegerField())
-    referrals = _referrals(request).filter(triage_outcome="").order_by(urgent_first, "received_at")
+    referrals = list(
+        _referrals(request).filter(triage_outcome="").order_by(urgent_first, "received_at"))
+    listed(request, "referrals.triage_queue", [r.person_id for r in referrals])
     return render(request, "referrals/triage_queue.jinja", {
         "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in referrals],
     })
@@ -128,6 +142,9 @@ def triage_referral(request, referral_id: int):
     referral = get_object_or_404(_referrals(request), pk=referral_id)
     if referral.triage_outcome:
         messages.info(request, "This referral has already been triaged.")
+        return redirect("referrals:detail", referral.pk)
+    if referral.identity == Identity.TO_CONFIRM:
+        messages.error(request, str(services.IdentityNotConfirmed()))
         return redirect("referrals:detail", referral.pk)
     data = request.POST if request.method == "POST" else None
     form = TriageForm(data, referral=referral, initial={"version": referral.episode.version})
@@ -182,6 +199,10 @@ def board(request):
             "loads": services.caseload_counts(team),
             "workers": worker_options(team),
         })
+    listed(request, "referrals.board", [
+        *(e.person_id for t in teams for e, _ in t["accepted"]),
+        *(row.episode.person_id for t in teams for row in t["waiting"]),
+    ])
     return render(request, "referrals/board.jinja", {"teams": teams})
 
 
@@ -215,6 +236,8 @@ def waiting(request):
         {"team": team, "entries": waiting_rows(team)}
         for team in request.user.teams.order_by("name")
     ]
+    listed(request, "referrals.waiting",
+           [row.episode.person_id for t in teams for row in t["entries"]])
     return render(request, "referrals/waiting.jinja", {"teams": teams})
 
 
@@ -229,7 +252,7 @@ def episode(request, episode_id: int):
         referrals = found.referrals.filter(referrer=request.user).select_related("team", "episode")
         return render(request, "referrals/episode_referrer.jinja", {
             "episode": found, "presenter": EpisodePresenter(found),
-            "person": PersonPresenter(found.person),
+            "person": ReferredAsPresenter(referrals[0]),
             "referrals": [(r, ReferralPresenter(r)) for r in referrals],
             "has_summary": hasattr(found, "discharge_summary"),
         })
@@ -264,10 +287,110 @@ def transition(request, episode_id: int):
         else:
             services.transition(found, to, by=request.user, reason=reason,
                                 expected_version=form.cleaned_data["version"])
-    except (IllegalTransition, services.StaleEpisode) as refused:
+    except (IllegalTransition, services.StaleEpisode, services.IdentityNotConfirmed) as refused:
         form.add_error(None, str(refused))
         found.refresh_from_db()
         stale = isinstance(refused, services.StaleEpisode)
         return _episode_hub(request, found, form, status=409 if stale else 400)
     messages.success(request, f"Status changed to {to.label}.")
     return redirect("referrals:episode", found.pk)
+
+
+# --- Identity to confirm ----------------------------------------------------------------------
+
+@allow(Role.TEAM_LEAD)
+def identity_queue(request):
+    """Referrals to the lead's teams whose NHS number matched a record with a different date of
+    birth or family name: each waits for the lead to confirm who the person is."""
+    referrals = list(_referrals(request).identity_to_confirm().order_by("received_at"))
+    listed(request, "referrals.identity_queue", [r.person_id for r in referrals])
+    return render(request, "referrals/identity_queue.jinja", {
+        "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in referrals],
+    })
+
+
+@allow(Role.TEAM_LEAD)
+@require_http_methods(["GET", "POST"])
+def identity(request, referral_id: int):
+    """The referred details beside the existing record's; the lead links them, corrects the
+    NHS number, or keeps them apart. Each decision is audited."""
+    referral = get_object_or_404(_referrals(request).select_related("identity_candidate"),
+                                 pk=referral_id)
+    if referral.identity != Identity.TO_CONFIRM:
+        messages.info(request, f"Identity for this referral: {referral.get_identity_display()}.")
+        return redirect("referrals:detail", referral.pk)
+    form = IdentityDecision(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "GET":
+        viewed(request, referral)
+        if referral.identity_candidate is not None:
+            viewed(request, referral.identity_candidate)
+    elif form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == IdentityDecision.LINK:
+                services.link_identity(referral, by=request.user)
+            elif decision == IdentityDecision.CORRECT:
+                services.correct_identity(referral, by=request.user,
+                                          nhs_number_value=form.cleaned_data["nhs_number"])
+            else:
+                services.keep_identity_apart(referral, by=request.user)
+        except services.IdentityError as refused:
+            form.add_error("nhs_number" if str(refused).startswith("NHS") else None,
+                           str(refused))
+            status = 409
+        else:
+            referral.refresh_from_db()
+            messages.success(request, f"Identity confirmed: {referral.get_identity_display()}. "
+                             "The referral can now be triaged.")
+            return redirect("referrals:identity_queue")
+    else:
+        status = 400
+    return render(request, "referrals/identity.jinja", {
+        "referral": referral, "presenter": ReferralPresenter(referral),
+        "rows": identity_rows(referral), "form": form, "errors": error_list(form),
+    }, status=status)
+
+
+# --- Break-glass: a person's history with other teams -----------------------------------------
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def history(request, person_id: int):
+    """A person's episodes with other teams. Shown only after the user gives a reason
+    (break-glass), for ``BreakGlass.LASTS``; each opening is audited and listed for the lead."""
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=person_id)
+    form = BreakGlassForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.break_glass(person, by=request.user, reason=form.cleaned_data["reason"])
+            return redirect("referrals:history", person.pk)
+        return render(request, "referrals/history.jinja", {
+            "person": PersonPresenter(person), "record": person, "form": form,
+            "errors": error_list(form), "opening": None,
+        }, status=400)
+    opening = services.active_break_glass(person, request.user)
+    episodes = []
+    if opening is not None:
+        viewed(request, person)
+        others = services.other_team_episodes(person, request.user).select_related(
+            "team", "discharge_summary")
+        episodes = [(e, EpisodePresenter(e), getattr(e, "discharge_summary", None))
+                    for e in others]
+    return render(request, "referrals/history.jinja", {
+        "person": PersonPresenter(person), "record": person, "form": form, "errors": [],
+        "opening": opening, "episodes": episodes,
+        "opened": date_time(opening.opened_at) if opening else "",
+        "until": date_time(opening.expires_at) if opening else "",
+    })
+
+
+@allow(Role.TEAM_LEAD)
+def break_glass_log(request):
+    """Every break-glass opening by members of the lead's teams, newest first."""
+    openings = BreakGlass.objects.filter(
+        user__teams__in=request.user.teams.all()).distinct().select_related("user", "person")
+    listed(request, "referrals.break_glass_log", [o.person_id for o in openings[:200]])
+    return render(request, "referrals/break_glass_log.jinja", {
+        "rows": [(o, PersonPresenter(o.person), date_time(o.opened_at)) for o in openings[:200]],
+    })
