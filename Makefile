@@ -7,13 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The hashed locks (docs/adr/0001): runtime alone for a deployment; test = runtime + test tools.
+LOCKS := requirements/runtime.txt requirements/test.txt
 
 .PHONY: setup demo serve test lint test-sqlite test-postgres benchmarks lock clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+$(VENV)/.installed: $(LOCKS) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes $(addprefix -r ,$(LOCKS))
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
@@ -51,12 +52,19 @@ benchmarks: setup
 	$(BIN)/python tests/benchmarks/bench_synth.py --people 1000000 --out var/bench/synth
 	$(BIN)/python tests/benchmarks/bench_cohorts.py --data var/bench/synth
 
-# Regenerate requirements.lock from pyproject.toml in a throw-away environment.
+# Regenerate the hashed locks from pyproject.toml with pip-tools, against PyPI alone (any local
+# pip configuration, such as mirrors, extra indexes or constraint files, is ignored so the hashes
+# are PyPI's). Versions already pinned are kept; to move one: make lock UPGRADE="-P django".
+PIP_COMPILE = env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null /tmp/upstream-lock/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	--index-url https://pypi.org/simple $(UPGRADE)
 lock:
 	rm -rf /tmp/upstream-lock && $(PYTHON) -m venv /tmp/upstream-lock
-	/tmp/upstream-lock/bin/pip install --quiet --upgrade pip
-	/tmp/upstream-lock/bin/pip install --quiet ".[test]"
-	/tmp/upstream-lock/bin/pip freeze --exclude upstream | sort > requirements.lock
+	/tmp/upstream-lock/bin/pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint requirements/runtime.txt \
+		--output-file requirements/test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules var

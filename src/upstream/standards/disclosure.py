@@ -161,7 +161,7 @@ class Release:
         for key, parts in self._figures.items():
             classes.setdefault(parts, []).append(key)
         published = {parts: base_figure(self.value(keys[0])) for parts, keys in classes.items()}
-        attack = _Attack(list(self._counts), list(classes), self._relations)
+        attack = _Attack(self._counts, list(classes), self._relations)
         safe: set[frozenset] = set()  # suppressing more never pins a figure again
         while True:
             pinned = None
@@ -198,19 +198,19 @@ def _complement(pinned: frozenset, published: dict[frozenset, Figure],
 
 
 class _Attack:
-    """Integer bounds on a figure given everything published (the attacker of rule step 4)."""
+    """Integer bounds on a figure given everything published (the attacker of rule step 4).
 
-    def __init__(self, counts: list[Hashable], figures: list[frozenset],
+    Only the counts linked to the figure (through figures and relations) are modelled: nothing
+    else constrains it. Knowing the figure's true value, one bound usually settles whether it
+    is pinned; the answer is the same as comparing both bounds, so it depends on the published
+    figures only.
+    """
+
+    def __init__(self, counts: dict[Hashable, int], figures: list[frozenset],
                  relations: list[tuple[frozenset, str, frozenset]]):
-        self.index = {key: i for i, key in enumerate(counts)}
+        self.counts = counts
         self.relations = relations
         self.groups = figures + [left | right for left, _, right in relations]
-
-    def row(self, parts: Iterable[Hashable], sign: int = 1) -> np.ndarray:
-        row = np.zeros(len(self.index))
-        for part in parts:
-            row[self.index[part]] += sign
-        return row
 
     def linked(self, parts: frozenset) -> frozenset:
         """``parts`` and every count tied to them through figures and relations."""
@@ -224,10 +224,12 @@ class _Attack:
                     changed = True
         return frozenset(linked)
 
-    def constraints(self, published: dict[frozenset, Figure]) -> list[LinearConstraint]:
+    def _constraints(self, index: dict, published: dict[frozenset, Figure]) -> LinearConstraint:
         rows, low, high = [], [], []
         for parts, figure in published.items():
-            rows.append(self.row(parts))
+            if not parts <= index.keys():
+                continue
+            rows.append(_row(index, parts))
             if figure.display == SMALL:
                 low.append(1), high.append(THRESHOLD - 1)
             elif figure.display == COMPLEMENT:
@@ -238,20 +240,31 @@ class _Attack:
                 low.append(max(THRESHOLD, figure.value - _HALF)), high.append(
                     figure.value + _HALF)
         for left, op, right in self.relations:
-            rows.append(self.row(left) + self.row(right, -1))
-            low.append(0 if op in ("==", ">=") else -np.inf)
-            high.append(0 if op in ("==", "<=") else np.inf)
-        return [LinearConstraint(np.array(rows), low, high)] if rows else []
-
-    def bound(self, parts: frozenset, constraints, sense: int) -> float:
-        result = milp(sense * self.row(parts), constraints=constraints,
-                      integrality=np.ones(len(self.index)), bounds=Bounds(0, _CEILING))
-        if result.status != 0:
-            raise RuntimeError(f"The disclosure attack could not be solved: {result.message}")
-        return sense * result.fun
+            if left | right <= index.keys():
+                rows.append(_row(index, left) - _row(index, right))
+                low.append(0 if op in ("==", ">=") else -np.inf)
+                high.append(0 if op in ("==", "<=") else np.inf)
+        return LinearConstraint(np.array(rows), low, high)
 
     def pinned(self, parts: frozenset, published: dict[frozenset, Figure]) -> bool:
         """Whether the figure over ``parts`` has exactly one value consistent with
         ``published``."""
-        constraints = self.constraints(published)
-        return round(self.bound(parts, constraints, 1)) == round(self.bound(parts, constraints, -1))
+        index = {key: i for i, key in enumerate(sorted(self.linked(parts), key=repr))}
+        constraints = self._constraints(index, published)
+        objective = _row(index, parts)
+        value = sum(self.counts[p] for p in parts)
+        for sense in (-1, 1):  # the largest possible value, then the smallest
+            result = milp(sense * objective, constraints=constraints,
+                          integrality=np.ones(len(index)), bounds=Bounds(0, _CEILING))
+            if result.status != 0:
+                raise RuntimeError(f"The disclosure check could not be solved: {result.message}")
+            if round(sense * result.fun) != value:
+                return False
+        return True
+
+
+def _row(index: dict, parts: Iterable[Hashable]) -> np.ndarray:
+    row = np.zeros(len(index))
+    for part in parts:
+        row[index[part]] += 1
+    return row

@@ -24,7 +24,8 @@ _TYPED = re.compile(r"^\+?[\d\s().-]+$")
 """What a phone number may be typed with: digits, spaces, brackets, dots, hyphens, one leading
 plus. ``phonenumbers`` skips letters and other leading text, so it is checked here first."""
 
-PROBLEM = "Phone number must be a UK number, like 07700 900123, or start with + and the country code"
+PROBLEM = ("Phone number must be a UK number, like 07700 900123, or start with + and the "
+           "country code")
 
 
 def _parse(typed: str) -> phonenumbers.PhoneNumber | None:

@@ -38,6 +38,12 @@ def fuzzing_client(epr, teams):
     return epr
 
 
+@pytest.fixture(autouse=True)
+def no_rate_limit_while_fuzzing(settings):
+    """Hundreds of requests from one client: the rate limit is tested in test_auth_hardening."""
+    settings.UPSTREAM_API_RATE = "100000/min"
+
+
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
 @schema.parametrize()
 @settings(

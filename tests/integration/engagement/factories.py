@@ -62,11 +62,14 @@ def person(**overrides) -> Person:
 
 def episode(in_team: Team, *, worker: User | None = None, status: Status = Status.ALLOCATED,
             urgency: str = "routine", referrer: User | None = None,
-            needs=("loneliness",), allocated_at: datetime.datetime | None = None) -> Episode:
-    """An episode for a new synthetic person in ``in_team``, moved to ``status``."""
+            needs=("loneliness",), allocated_at: datetime.datetime | None = None,
+            referred_at: datetime.datetime | None = None) -> Episode:
+    """An episode for a new synthetic person in ``in_team``, moved to ``status``.
+    ``referred_at`` back-dates the referral (default now), for tests that record events on
+    fixed past dates: nothing can be recorded before the referral date (``people.dates``)."""
     referral = submit_referral(person=person(), team=in_team, source="pathway_clinician",
                                needs=list(needs), reason="test", urgency=urgency,
-                               consent_given=True, referrer=referrer)
+                               consent_given=True, referrer=referrer, received_at=referred_at)
     found = referral.episode
     if worker is not None:
         Episode.objects.filter(pk=found.pk).update(worker=worker)

@@ -1,5 +1,7 @@
 """Contact attempts: status rules, the review prompt and attempts-to-engage."""
 
+import datetime
+
 import pytest
 
 from upstream.service.engagement import services
@@ -11,6 +13,8 @@ from upstream.service.referrals.states import Status
 from . import factories as make
 
 pytestmark = pytest.mark.django_db
+REFERRED = datetime.datetime(2025, 2, 3, 10, 0, tzinfo=datetime.UTC)
+"""The referral date of the episodes whose pages log attempts on 14 March 2025."""
 
 
 def status_of(episode):
@@ -99,7 +103,7 @@ def test_stale_version_refuses_the_attempt(team, worker):
 
 
 def test_contacts_page_logs_an_attempt_and_shows_the_prompt(client, team, worker):
-    episode = make.episode(team, worker=worker)
+    episode = make.episode(team, worker=worker, referred_at=REFERRED)
     for _ in range(2):
         make.attempt(episode, ContactOutcome.NO_ANSWER)
     episode.refresh_from_db()
@@ -130,7 +134,7 @@ def test_contacts_page_keeps_input_and_names_fields_on_errors(client, team, work
 
 
 def test_contacts_page_refuses_stale_save_and_keeps_input(client, team, worker):
-    episode = make.episode(team, worker=worker)
+    episode = make.episode(team, worker=worker, referred_at=REFERRED)
     stale_version = episode.version
     make.attempt(episode, ContactOutcome.NO_ANSWER)
     client.force_login(worker)

@@ -13,6 +13,8 @@ from . import factories as make
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 3, 14)
+REFERRED = datetime.datetime(2025, 2, 3, 10, 0, tzinfo=datetime.UTC)
+"""The referral date of the episodes whose pages record events on fixed dates in March 2025."""
 
 
 @pytest.mark.parametrize("start", [Status.ENGAGED, Status.CONTACTING])
@@ -80,7 +82,7 @@ def test_each_plan_edit_advances_the_version(team, worker):
 
 
 def test_plan_page_adds_and_reviews_goals(client, team, worker):
-    episode = make.episode(team, worker=worker, status=Status.ACTIVE)
+    episode = make.episode(team, worker=worker, status=Status.ACTIVE, referred_at=REFERRED)
     client.force_login(worker)
     url = f"/engagement/episodes/{episode.pk}/plan/"
     response = client.post(url, {"form": "goal", "goal-version": episode.version,
@@ -114,7 +116,7 @@ def test_plan_page_review_needs_a_score_or_words_and_keeps_input(client, team, w
 
 
 def test_plan_page_refuses_stale_edit_and_keeps_input(client, team, worker):
-    episode = make.episode(team, worker=worker, status=Status.ACTIVE)
+    episode = make.episode(team, worker=worker, status=Status.ACTIVE, referred_at=REFERRED)
     stale = episode.version
     services.add_goal(episode, by=worker, description="Saved by a colleague")
     client.force_login(worker)
@@ -130,7 +132,7 @@ def test_plan_page_refuses_stale_edit_and_keeps_input(client, team, worker):
 
 
 def test_what_matters_page_records_and_activates(client, team, worker):
-    episode = make.episode(team, worker=worker, status=Status.ENGAGED)
+    episode = make.episode(team, worker=worker, status=Status.ENGAGED, referred_at=REFERRED)
     client.force_login(worker)
     url = f"/engagement/episodes/{episode.pk}/what-matters/"
     response = client.post(url, {"version": episode.version, "conversation_on": "2025-03-01",
@@ -143,7 +145,7 @@ def test_what_matters_page_records_and_activates(client, team, worker):
 
 
 def test_sessions_page_records_and_counts(client, team, worker):
-    episode = make.episode(team, worker=worker, status=Status.ACTIVE)
+    episode = make.episode(team, worker=worker, status=Status.ACTIVE, referred_at=REFERRED)
     client.force_login(worker)
     url = f"/engagement/episodes/{episode.pk}/sessions/"
     for held_on in ["2025-03-01", "2025-03-08"]:

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def edit_data(person, **overrides):
     data = {
-        "version": str(person.version), "nhs_number": person.nhs_number, "given_name": person.given_name,
+        "version": str(person.version),
+        "nhs_number": person.nhs_number, "given_name": person.given_name,
         "family_name": person.family_name,
         "date_of_birth[day]": str(person.date_of_birth.day),
         "date_of_birth[month]": str(person.date_of_birth.month),

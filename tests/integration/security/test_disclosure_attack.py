@@ -27,7 +27,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -444,11 +443,11 @@ def _attack_page(text: str, truth: dict) -> dict:
                 status.setdefault(row[0], attack.var(("status", row[0])))
                 parts.append(status[row[0]])
                 read(("status", row[0]), status[row[0]], row[1])
-    chart = next(alt for alt in page.alts if alt.startswith("Bar chart of episodes by status"))
-    listed = chart.split(": ", 1)[1].split(". Numbers are rounded")[0]
-    for item in listed.split("; "):
-        label, n = item.rsplit(" ", 1)
-        read(("status", label), status[label], n)
+    for chart in [a for a in page.alts if a.startswith("Bar chart of episodes by status")]:
+        listed = chart.split(": ", 1)[1].split(". Numbers are rounded")[0]
+        for item in listed.split("; "):
+            label, n = item.rsplit(" ", 1)
+            read(("status", label), status[label], n)
     allocated = re.search(r"over about ([\d,]+) episodes", text)
     if allocated:
         waiting = attack.var("allocated")
@@ -536,17 +535,14 @@ def test_no_hidden_figure_on_the_insights_page_can_be_worked_out(heart_centre, r
         pk__in=[t.pk for t in teams]))) == {}
 
 
-def test_the_demo_world_insights_page_withstands_the_attack(django_db_setup, django_db_blocker,
-                                                            settings):
+def test_the_demo_world_insights_page_withstands_the_attack(db, settings):
     from upstream.service.demo.world import build_demo_world
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo_world(seed=11)
-        for role in (Role.COMMISSIONER, Role.TEAM_LEAD):
-            team = Team.objects.order_by("name").first()
-            teams = [team] if role == Role.TEAM_LEAD else list(Team.objects.all())
-            client = _client(_user(f"demo-attacker-{role}", role, teams), settings)
-            text = client.get(reverse("insights:dashboard")).content.decode()
-            truth = _truth_of_page(Team.objects.filter(pk__in=[t.pk for t in teams]))
-            assert _attack_page(text, truth) == {}, role
-        transaction.set_rollback(True)
+    build_demo_world(seed=11)
+    for role in (Role.COMMISSIONER, Role.TEAM_LEAD):
+        team = Team.objects.order_by("name").first()
+        teams = [team] if role == Role.TEAM_LEAD else list(Team.objects.all())
+        client = _client(_user(f"demo-attacker-{role}", role, teams), settings)
+        text = client.get(reverse("insights:dashboard")).content.decode()
+        truth = _truth_of_page(Team.objects.filter(pk__in=[t.pk for t in teams]))
+        assert _attack_page(text, truth) == {}, role

@@ -56,8 +56,8 @@ class ClientRateThrottle(AuthRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request) -> str:
-        client = getattr(request, "auth", None)
-        ident = f"client-{client.pk}" if client is not None else self.get_ident(request)
+        client = getattr(request, "auth", None)  # counted per token (its stored hash)
+        ident = client.token_hash if client is not None else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

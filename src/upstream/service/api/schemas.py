@@ -1,8 +1,9 @@
 """The shapes the referral intake API accepts and returns (documented in its OpenAPI document).
 
 Input is checked here, before anything reaches the database: lengths match the columns, codes
-come from the vocabularies, NHS numbers pass Modulus 11, postcodes are real UK postcodes, dates
-are plausible, and text holds no control characters (PostgreSQL refuses NUL). Anything that
+come from the vocabularies, NHS numbers pass Modulus 11, postcodes are real UK postcodes, phone
+numbers are real (``standards.phone``), dates are checked by ``people.dates`` (the same checks
+as the web forms), and text holds no control characters (PostgreSQL refuses NUL). Anything that
 fails becomes a 422 response naming the field.
 """
 
@@ -12,7 +13,6 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
@@ -22,15 +22,14 @@ from pydantic import (
     field_validator,
 )
 
+from upstream.service.people import dates
 from upstream.service.people.models import ContactChannel
 from upstream.service.referrals.models import ReferralSource, Urgency
-from upstream.standards import nhs_number, postcode
+from upstream.standards import nhs_number, phone, postcode
 from upstream.standards.vocabularies import NEEDS, SEX
 
 MAX_ID = 2**63 - 1
 """Largest database id; bigger numbers are refused rather than sent to the database."""
-
-EARLIEST_BIRTH = date(1900, 1, 1)
 
 ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 """No control characters at all (single-line fields)."""
@@ -125,7 +124,8 @@ class PersonIn(Schema):
     given_name: Text(100, min_length=1) = Field(examples=["Alex"])
     family_name: Text(100, min_length=1) = Field(examples=["Taylor"])
     date_of_birth: date = Field(
-        description="ISO date, not in the future, from 1900 on.", examples=["1961-04-23"]
+        description=f"ISO date, not in the future, at most {dates.OLDEST_AGE_YEARS} years ago.",
+        examples=["1961-04-23"],
     )
     sex: SexCode = Field(
         "U", description="F female, M male, I intersex, U not known.", examples=["F"]
@@ -133,7 +133,10 @@ class PersonIn(Schema):
     postcode: Text(10) | None = Field(
         None, description="UK postcode; stored in the form 'SW1A 1AA'.", examples=["E1 1BB"]
     )
-    phone: Text(30) = Field("", examples=["07700 900123"])
+    phone: Text(30) = Field(
+        "", description="A UK number, or another country's starting with + and its code. "
+        "Stored as '07700 900123' (UK) or '+353 85 123 4567'.", examples=["07700 900123"],
+    )
     email: Text(254) = Field("", examples=["alex.taylor@example.org"])
     preferred_channel: ContactChannel = Field(
         ContactChannel.PHONE, description="How the person would like to be contacted."
@@ -159,11 +162,19 @@ class PersonIn(Schema):
     @field_validator("date_of_birth")
     @classmethod
     def _date_of_birth(cls, value: date) -> date:
-        if value > timezone.localdate():
-            raise ValueError("date of birth must not be in the future")
-        if value < EARLIEST_BIRTH:
-            raise ValueError(f"date of birth must be on or after {EARLIEST_BIRTH.isoformat()}")
-        return value
+        try:
+            return dates.check_date_of_birth(value)
+        except DjangoValidationError as problem:
+            raise ValueError(problem.messages[0]) from None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if not value:
+            return ""
+        if problem := phone.validation_error(value):
+            raise ValueError(problem)
+        return phone.normalise(value)
 
     @field_validator("postcode")
     @classmethod

@@ -23,13 +23,15 @@ from upstream.service.api.schemas import (
 
 router = Router()
 
-UNAUTHORISED = {401: Message}
+UNAUTHORISED = {401: Message, 429: Message}
+"""Every operation may answer 401 (no valid token) or 429 (over the client's rate limit, with
+``Retry-After`` in seconds; see ``api.ClientRateThrottle``)."""
 
 
 @router.post(
     "/referrals",
-    response={201: ReferralCreated, 400: Message, 403: Message, 422: ValidationErrors,
-              **UNAUTHORISED},
+    response={201: ReferralCreated, 400: Message, 403: Message, 413: Message,
+              422: ValidationErrors, **UNAUTHORISED},
     operation_id="submit_referral", tags=["referrals"], summary="Send a referral",
 )
 def submit_referral(request, submission: ReferralSubmission):

@@ -1,13 +1,14 @@
 """Forms for recording engagement. Each carries the episode ``version`` it was built from, so a
 save against a record someone else has changed since is refused (optimistic concurrency).
-Error messages name the field, in the NHS.UK style ("Enter ...", "Select ...")."""
-
-import datetime
+Error messages name the field, in the NHS.UK style ("Enter ...", "Select ..."). Every date is
+checked against the person's birth and death, the referral date and today by ``people.dates``,
+the same checks the API uses."""
 
 from django import forms
 from django.utils import timezone
 
 from upstream.service.engagement.models import ContactOutcome, GoalStatus, SessionKind
+from upstream.service.people import dates
 from upstream.service.people.models import ContactChannel
 from upstream.standards.vocabularies import NEEDS, choices
 
@@ -25,12 +26,6 @@ class VersionedForm(forms.Form):
         if episode is not None:
             kwargs["initial"].setdefault("version", episode.version)
         super().__init__(*args, **kwargs)
-
-
-def _not_in_future(value, what: str):
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the past")
-    return value
 
 
 def _date(label: str, *, required: bool = True, today: bool = False) -> forms.DateField:
@@ -77,10 +72,8 @@ class ContactAttemptForm(VersionedForm):
             self.fields["channel"].initial = self.episode.person.preferred_channel
 
     def clean_at(self):
-        at = self.cleaned_data["at"]
-        if at > timezone.now() + datetime.timedelta(minutes=5):
-            raise forms.ValidationError("Date and time of the attempt must not be in the future")
-        return at
+        return dates.check_event(self.cleaned_data["at"], episode=self.episode,
+                                 label="Date of the contact attempt")
 
 
 class WhatMattersForm(VersionedForm):
@@ -97,7 +90,8 @@ class WhatMattersForm(VersionedForm):
     )
 
     def clean_conversation_on(self):
-        return _not_in_future(self.cleaned_data["conversation_on"], "Date of conversation")
+        return dates.check_event(self.cleaned_data["conversation_on"], episode=self.episode,
+                                 label="Date of conversation")
 
 
 class GoalForm(VersionedForm):
@@ -108,6 +102,10 @@ class GoalForm(VersionedForm):
     need = forms.ChoiceField(label="Need it addresses (optional)", required=False,
                              choices=[("", "Not linked to a need"), *NEED_CHOICES])
     target_on = _date("Target date", required=False)
+
+    def clean_target_on(self):
+        return dates.check_plan_date(self.cleaned_data["target_on"], episode=self.episode,
+                                     label="Target date")
 
 
 class GoalReviewForm(VersionedForm):
@@ -134,7 +132,8 @@ class GoalReviewForm(VersionedForm):
         self.fields["goal"].queryset = self.episode.goals.all()
 
     def clean_reviewed_on(self):
-        return _not_in_future(self.cleaned_data["reviewed_on"], "Date of review")
+        return dates.check_event(self.cleaned_data["reviewed_on"], episode=self.episode,
+                                 label="Date of review")
 
     def clean(self):
         data = super().clean()
@@ -151,6 +150,10 @@ class ActionForm(VersionedForm):
         help_text="The community service the person is referred to, if any",
     )
     due_on = _date("Due date", required=False)
+
+    def clean_due_on(self):
+        return dates.check_plan_date(self.cleaned_data["due_on"], episode=self.episode,
+                                     label="Due date")
 
 
 class ActionDoneForm(VersionedForm):
@@ -171,6 +174,10 @@ class ReviewDateForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["next_review_on"].initial = self.episode.next_review_on
 
+    def clean_next_review_on(self):
+        return dates.check_plan_date(self.cleaned_data["next_review_on"], episode=self.episode,
+                                     label="Next review date", not_past=True)
+
 
 class SessionForm(VersionedForm):
     held_on = _date("Date of session", today=True)
@@ -181,7 +188,8 @@ class SessionForm(VersionedForm):
                            max_length=4000)
 
     def clean_held_on(self):
-        return _not_in_future(self.cleaned_data["held_on"], "Date of session")
+        return dates.check_event(self.cleaned_data["held_on"], episode=self.episode,
+                                 label="Date of session")
 
 
 class CloseForm(VersionedForm):

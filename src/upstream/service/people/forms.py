@@ -3,18 +3,17 @@
 Error messages name the field, so the NHS.UK error summary reads well on its own.
 """
 
-import re
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from upstream.service.people import dates
 from upstream.service.people.models import Person
-from upstream.standards import nhs_number, postcode
+from upstream.standards import nhs_number, phone, postcode
 
 DATE_PARTS = ("day", "month", "year")
-_UK_PHONE = re.compile(r"^(\+44|0)\d{9,10}$")
 
 
 class NHSDateInput(forms.Widget):
@@ -32,7 +31,8 @@ class NHSDateInput(forms.Widget):
 
 
 class NHSDateField(forms.Field):
-    """A date typed into an NHS.UK date input. ``past_only`` refuses dates after today."""
+    """A date typed into an NHS.UK date input. ``past_only`` refuses dates after today; the
+    form checks the date against the person's other dates (``people.dates``)."""
 
     widget = NHSDateInput
 
@@ -53,8 +53,6 @@ class NHSDateField(forms.Field):
             typed = date(year, month, day)
         except ValueError:
             raise ValidationError(f"{self.label} must be a real date") from None
-        if year < 1900:
-            raise ValidationError(f"{self.label} must be after 1900")
         return typed
 
     def validate(self, value):
@@ -134,11 +132,17 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
             raise ValidationError("Postcode must be a real UK postcode, like SW1A 1AA")
         return postcode.normalise(typed) if typed else ""
 
+    def clean_date_of_birth(self):
+        return dates.check_date_of_birth(self.cleaned_data["date_of_birth"])
+
     def clean_phone(self) -> str:
+        """Stored in one form: UK numbers national, others international (``standards.phone``)."""
         typed = self.cleaned_data["phone"].strip()
-        if typed and not _UK_PHONE.match(re.sub(r"[\s()-]", "", typed)):
-            raise ValidationError("Phone number must be a UK number, like 07700 900123")
-        return typed
+        if not typed:
+            return ""
+        if problem := phone.validation_error(typed):
+            raise ValidationError(problem)
+        return phone.normalise(typed)
 
     def clean_preferred_language(self) -> str:
         return self.cleaned_data["preferred_language"].strip() or "English"
@@ -166,6 +170,16 @@ class PersonEditForm(PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_of_death") is not None:
+            try:
+                dates.check_date_of_death(data["date_of_death"],
+                                          date_of_birth=data.get("date_of_birth"))
+            except ValidationError as problem:
+                self.add_error("date_of_death", problem)
+        return data
 
     def changes(self) -> dict:
         """The validated values of the person's fields (``version`` is not one of them)."""
