@@ -412,3 +412,25 @@ def test_anonymous_probes_and_unknown_urls_are_not_recorded(world):
     signed_in.force_login(world.users[Role.LINK_WORKER])
     assert signed_in.get("/people/not-a-number/").status_code == 404
     assert not AuditEvent.objects.filter(id__gt=last, action=Action.REFUSED).exists()
+
+
+def test_an_api_client_asking_for_another_clients_referral_is_recorded_as_refused(world):
+    from upstream.service.api.tokens import create_client
+
+    _, token = create_client("Probe EPR", [])
+    target = world.get(OTHER, Referral)
+    url = f"/api/v1/referrals/{target.pk}"
+    assert Client().get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 404
+    event = AuditEvent.objects.latest("id")
+    assert event.action == Action.REFUSED and event.user is None
+    assert event.actor_label == "Probe EPR"
+    assert (event.record_id, event.path, event.detail) == (str(target.pk), url, "status 404")
+
+
+def test_an_api_call_without_a_valid_token_is_not_recorded(world):
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    target = world.get(OTHER, Referral)
+    response = Client().get(f"/api/v1/referrals/{target.pk}",
+                            headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 401
+    assert not AuditEvent.objects.filter(id__gt=last).exists()

@@ -242,7 +242,7 @@ def _clean_env(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYTEST_VERSION", "UPSTREAM_DEBUG", "UPSTREAM_SECRET_KEY",
                         "UPSTREAM_PRODUCTION", "UPSTREAM_SECURE_COOKIES", "DATABASE_URL",
-                        "DJANGO_SETTINGS_MODULE")}
+                        "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(UPSTREAM_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                DJANGO_SETTINGS_MODULE="upstream.service.config.settings", **extra)
     return env
