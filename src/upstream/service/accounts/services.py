@@ -85,13 +85,8 @@ def finish_two_step(request, pending: PendingSignIn, code: str) -> bool:
     A wrong code counts as a failed sign-in (audited, and towards the lockout). The device
     also throttles repeated wrong codes itself.
     """
-    device = confirmed_device(pending.user)
-    if device is None or not device.verify_token(code):
-        user_login_failed.send(
-            sender=__name__,
-            credentials={"username": pending.user.get_username(), "step": "two-factor code"},
-            request=request,
-        )
+    device = _checked_device(request, pending.user, code)
+    if device is None:
         return False
     request.session.pop(PENDING_KEY, None)
     auth_login(request, pending.user, backend=pending.backend)
@@ -105,16 +100,25 @@ def verify_session(request, code: str) -> bool:
     That happens when the user signed in before two-factor became required for them. A wrong
     code is audited and counts towards the lockout, as at the sign-in code step.
     """
-    device = confirmed_device(request.user)
-    if device is None or not device.verify_token(code):
-        user_login_failed.send(
-            sender=__name__,
-            credentials={"username": request.user.get_username(), "step": "two-factor code"},
-            request=request,
-        )
+    device = _checked_device(request, request.user, code)
+    if device is None:
         return False
     otp_login(request, device)
     return True
+
+
+def _checked_device(request, user, code: str) -> TOTPDevice | None:
+    """``user``'s confirmed device if ``code`` is right for it; else None, with the wrong code
+    sent as a failed sign-in (audited, and towards the lockout)."""
+    device = confirmed_device(user)
+    if device is not None and device.verify_token(code):
+        return device
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"username": user.get_username(), "step": "two-factor code"},
+        request=request,
+    )
+    return None
 
 
 def unconfirmed_device(user) -> TOTPDevice:
