@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "upstream.service.audit",
     "upstream.service.people",
     "upstream.service.referrals",
+    "upstream.service.practice",
     "upstream.service.engagement",
     "upstream.service.insights",
     "upstream.service.api",

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from upstream.service.people.models import ContactChannel
+from upstream.service.practice.models import Conversation
 from upstream.service.referrals.models import Episode
 from upstream.standards.vocabularies import NEEDS, choices
 
@@ -52,6 +53,9 @@ class ContactAttempt(models.Model):
     outcome = models.CharField(max_length=20, choices=ContactOutcome.choices)
     duration_minutes = models.PositiveIntegerField("Duration (minutes)", null=True, blank=True)
     note = models.TextField(blank=True)
+    conversation = models.PositiveSmallIntegerField(
+        choices=Conversation.choices, null=True, blank=True,
+        help_text="The 3 Conversations tag, for teams that work to that model.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                            related_name="+")
 
@@ -175,6 +179,9 @@ class Session(models.Model):
     kind = models.CharField("Type of session", max_length=20, choices=SessionKind.choices)
     duration_minutes = models.PositiveIntegerField("Duration (minutes)", null=True, blank=True)
     note = models.TextField(blank=True)
+    conversation = models.PositiveSmallIntegerField(
+        choices=Conversation.choices, null=True, blank=True,
+        help_text="The 3 Conversations tag, for teams that work to that model.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                            related_name="+")
 
@@ -213,3 +220,97 @@ class DischargeSummary(models.Model):
     @property
     def themes_labels(self) -> list[str]:
         return [NEEDS.get(code, code) for code in self.themes]
+
+
+# -- 3 Conversations: the crisis plan ---------------------------------------------------------
+
+class CrisisPlan(models.Model):
+    """The plan for conversation 2 (intensive support in a crisis). The latest one counts;
+    earlier ones stay as history."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="crisis_plans")
+    crisis = models.TextField("What the crisis is")
+    actions = models.TextField("What will be done")
+    by_whom = models.CharField("By whom", max_length=200)
+    by_when = models.DateField("By when")
+    review_on = models.DateField("Review date")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EpisodeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+
+# -- strengths, interests and personal network ------------------------------------------------
+
+class NetworkStage(models.TextChoices):
+    START = "start", "At the start"
+    REVIEW = "review", "Review"
+    END = "end", "At the end"
+
+
+class NetworkSnapshot(models.Model):
+    """A dated picture of the person's strengths, interests and personal network, so the start
+    and the end can be compared. Never edited: a review records a new snapshot."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE,
+                                related_name="network_snapshots")
+    taken_on = models.DateField("Date")
+    stage = models.CharField(max_length=10, choices=NetworkStage.choices)
+    strengths = models.JSONField("Strengths", default=list, blank=True)
+    interests = models.JSONField("Interests", default=list, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                           related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EpisodeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taken_on", "id"]
+
+
+class NetworkKind(models.TextChoices):
+    FAMILY = "family", "Family"
+    FRIEND = "friend", "Friend"
+    NEIGHBOUR = "neighbour", "Neighbour"
+    GROUP = "group", "Group"
+    FAITH = "faith", "Faith community"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class ContactFrequency(models.TextChoices):
+    """How often the person is in touch, most often first."""
+
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    RARELY = "rarely", "Rarely"
+
+
+class NetworkEntryQuerySet(EpisodeScopedQuerySet):
+    episode_path = "snapshot__episode"
+
+
+class NetworkEntry(models.Model):
+    """Someone (or a group) in the person's network, in the person's own words ("sister",
+    "Tuesday walking group"): no third party's identifiers are needed or asked for."""
+
+    snapshot = models.ForeignKey(NetworkSnapshot, on_delete=models.CASCADE,
+                                 related_name="entries")
+    who = models.CharField("Who", max_length=80)
+    kind = models.CharField(max_length=20, choices=NetworkKind.choices)
+    frequency = models.CharField("How often in contact", max_length=10,
+                                 choices=ContactFrequency.choices)
+    helpfulness = models.PositiveSmallIntegerField("How helpful (1 to 5)")
+
+    objects = NetworkEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "network entries"
+        constraints = [models.CheckConstraint(
+            condition=models.Q(helpfulness__gte=1, helpfulness__lte=5),
+            name="network_entry_helpfulness_1_to_5")]
