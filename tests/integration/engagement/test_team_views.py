@@ -127,8 +127,8 @@ def test_huddle_buckets(team, worker):
     make.attempt(progressing, "spoke", at=make.at_noon(TODAY - 2 * DAY))
     reviewed_long_ago = allocated(team, worker, 40, status=Status.ACTIVE)
     old = services.add_goal(reviewed_long_ago, by=worker, description="Old goal")
-    services.review_goal(old, by=worker, reviewed_on=TODAY - 10 * DAY, status="in_progress",
-                         progress=3)
+    services.review_goal(old, by=worker, reviewed_on=TODAY - 16 * DAY, status="in_progress",
+                         progress=3)  # a review is contact: 16 days ago is out of contact
     unreachable = allocated(team, worker, 5)
     for days in (3, 2, 1):
         make.attempt(unreachable, "no_answer", at=make.at_noon(TODAY - days * DAY))

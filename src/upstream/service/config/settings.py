@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "upstream.service.referrals",
     "upstream.service.practice",
     "upstream.service.engagement",
+    "upstream.service.schedules",
     "upstream.service.insights",
     "upstream.service.api",
 ]

@@ -27,6 +27,7 @@ class Case:
     attempts: int = 0
     unsuccessful_in_a_row: int = 0
     last_contact: ContactAttempt | None = None
+    last_seen_on: datetime.date | None = None
     days_since_contact: int | None = None
     review_overdue: bool = False
     review_due_today: bool = False
@@ -59,16 +60,26 @@ class Case:
         return (rank, not self.urgent, self.next_due or datetime.date.max, self.episode.pk)
 
 
+def last_contact_on(episode: Episode) -> datetime.date | None:
+    """The last day the team was in touch with the person: a contact attempt, a session held
+    or a goal reviewed with them, whichever is latest. Uses prefetched ``contacts``,
+    ``sessions`` and ``goals__reviews``."""
+    days = [timezone.localdate(a.at) for a in episode.contacts.all()]
+    days += [s.held_on for s in episode.sessions.all()]
+    days += [r.reviewed_on for g in episode.goals.all() for r in g.reviews.all()]
+    return max(days, default=None)
+
+
 def _case(episode: Episode, today: datetime.date, no_contact_days: int) -> Case:
     contacts = sorted(episode.contacts.all(), key=lambda a: (a.at, a.pk))
     open_actions = [a for a in episode.actions.all() if not a.done and a.due_on]
     case = Case(episode=episode, today=today, attempts=len(contacts),
                 unsuccessful_in_a_row=unsuccessful_in_a_row(episode))
     case.last_contact = contacts[-1] if contacts else None
-    clock_from = (case.last_contact.at if contacts
-                  else episode.allocated_at or episode.opened_at)
-    since = (today - timezone.localdate(clock_from)).days
-    case.days_since_contact = since if contacts else None
+    case.last_seen_on = last_contact_on(episode)
+    clock_from = case.last_seen_on or timezone.localdate(episode.allocated_at or episode.opened_at)
+    since = (today - clock_from).days
+    case.days_since_contact = since if case.last_seen_on else None
     case.no_contact = since >= no_contact_days
     review = episode.next_review_on
     case.review_overdue = review is not None and review < today
@@ -85,7 +96,7 @@ def _case(episode: Episode, today: datetime.date, no_contact_days: int) -> Case:
 def _with_facts(episodes: QuerySet) -> QuerySet:
     return episodes.select_related("person", "team", "worker").prefetch_related(
         Prefetch("contacts", queryset=ContactAttempt.objects.order_by("at", "id")),
-        "actions", "referrals",
+        "actions", "referrals", "sessions", "goals__reviews",
     )
 
 
@@ -95,7 +106,8 @@ def caseload(user, today: datetime.date, worker=None) -> list[Case]:
 
     An episode is *overdue* if its review date or an open action's due date has passed, *due
     today* if either falls today, and *out of contact* if there has been no contact attempt for
-    ``UPSTREAM_NO_CONTACT_DAYS`` days (counted from allocation when there has been none yet).
+    ``UPSTREAM_NO_CONTACT_DAYS`` days: no contact attempt, session or goal review
+    (``last_contact_on``), counted from allocation when there has been none yet.
     """
     episodes = Episode.objects.for_user(user).filter(worker=worker or user, status__in=CASELOAD)
     days = settings.UPSTREAM_NO_CONTACT_DAYS
@@ -160,7 +172,7 @@ def huddle(user, today: datetime.date) -> Huddle:
     """
     week_from = today - datetime.timedelta(days=6)
     episodes = (Episode.objects.for_user(user).open().filter(team__in=user.teams.all())
-                .prefetch_related("goals__reviews", "what_matters"))
+                .prefetch_related("what_matters"))
     days = settings.UPSTREAM_NO_CONTACT_DAYS
     progress, risks, endings = [], [], []
     for episode in _with_facts(episodes):

@@ -1,0 +1,219 @@
+"""Schedules that run a team's day: the contact cadence, screening questionnaires due from an
+index date, the shape of a team's programme, and the decisions the weekly huddle takes.
+
+Team-level settings (cadence, screening schedule, programme shape) are set by a team lead.
+Person-level rows (enrolments, screenings, huddle decisions) are scoped through the episode
+(``for_user``), the same rule as every other record. Changes go through ``services``.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from upstream.service.accounts.models import Team
+from upstream.service.people.models import ContactChannel, Person
+from upstream.service.referrals.models import Episode, Referral
+
+
+class TeamScopedQuerySet(models.QuerySet):
+    """Rows of the user's own teams (staff); nobody else sees a team's schedules."""
+
+    def for_user(self, user):
+        from upstream.service.accounts.models import STAFF_ROLES
+
+        if user.role in STAFF_ROLES:
+            return self.filter(team__in=user.teams.all())
+        return self.none()
+
+
+class CadenceStep(models.Model):
+    """One step of a team's contact cadence: try ``channel`` on ``day`` (days after
+    allocation for the first step). Steps are ordered by ``day``; the gap between two steps is
+    the wait after the previous attempt, so a late attempt moves the rest of the plan on."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cadence_steps")
+    day = models.PositiveSmallIntegerField("Day")
+    channel = models.CharField(max_length=20, choices=ContactChannel.choices)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "day", "id"]
+
+
+class ScreeningSchedule(models.Model):
+    """A questionnaire a team asks at fixed weeks after an index date (Barts: "difficulty
+    making ends meet" at 1, 4 and 8 weeks after a heart attack)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="screening_schedules")
+    name = models.CharField("Name of the screen", max_length=160)
+    index_event = models.CharField("What the index date is", max_length=160,
+                                   help_text="For example, the date of the heart attack")
+    weeks = models.JSONField("Weeks after the index date", default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "name"]
+        constraints = [models.UniqueConstraint(fields=["team", "name"],
+                                               name="one_screening_schedule_name_per_team")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class ScreeningQuestion(models.Model):
+    """A yes/no question of a screen; ``positive_answer`` is the answer that needs support."""
+
+    schedule = models.ForeignKey(ScreeningSchedule, on_delete=models.CASCADE,
+                                 related_name="questions")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField("Question", max_length=300)
+    positive_answer = models.CharField(max_length=3, choices=Answer.choices, default=Answer.YES)
+
+    class Meta:
+        ordering = ["schedule", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(episode__in=Episode.objects.for_user(user))
+
+
+class ScreeningEnrolment(models.Model):
+    """A person enrolled in a screening schedule from an index date, through an episode of the
+    schedule's team (which is what lets the team see it)."""
+
+    schedule = models.ForeignKey(ScreeningSchedule, on_delete=models.PROTECT,
+                                 related_name="enrolments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT,
+                                related_name="screening_enrolments")
+    index_date = models.DateField("Index date")
+    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-index_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["schedule", "person", "index_date"],
+                                               name="one_enrolment_per_index_date")]
+
+
+class ScreeningStatus(models.TextChoices):
+    DUE = "due", "Due"
+    NEGATIVE = "negative", "Done: no support needed"
+    POSITIVE = "positive", "Done: referred for support"
+    MISSED = "missed", "Missed appointment: referred for follow-up"
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(enrolment__episode__in=Episode.objects.for_user(user))
+
+
+class Screening(models.Model):
+    """One screen due at ``week`` weeks after the enrolment's index date. A positive answer or
+    a missed appointment makes one referral for triage (``referral``)."""
+
+    enrolment = models.ForeignKey(ScreeningEnrolment, on_delete=models.CASCADE,
+                                  related_name="screenings")
+    week = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=ScreeningStatus.choices,
+                              default=ScreeningStatus.DUE)
+    answers = models.JSONField(default=dict, blank=True,
+                               help_text="question id -> yes/no")
+    recorded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    referral = models.OneToOneField(Referral, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="screening")
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "week"],
+                                               name="one_screening_per_week")]
+
+    @property
+    def is_due(self) -> bool:
+        return self.status == ScreeningStatus.DUE
+
+
+class ProgrammeKind(models.TextChoices):
+    WEEKS = "weeks", "A fixed number of weeks"
+    SESSIONS = "sessions", "A range of sessions"
+
+
+class ProgrammeShape(models.Model):
+    """The shape of a team's programme: a fixed length in weeks (North Middlesex: 12 weeks) or
+    a range of sessions (the children's team: 4 to 8)."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="programme")
+    kind = models.CharField("Type of programme", max_length=10, choices=ProgrammeKind.choices)
+    weeks = models.PositiveSmallIntegerField("Length in weeks", null=True, blank=True)
+    min_sessions = models.PositiveSmallIntegerField("Fewest sessions", null=True, blank=True)
+    max_sessions = models.PositiveSmallIntegerField("Most sessions", null=True, blank=True)
+
+    objects = TeamScopedQuerySet.as_manager()
+
+
+class Decision(models.TextChoices):
+    CONTINUE = "continue", "Continue"
+    CLOSE = "close", "Close"
+    ESCALATE = "escalate", "Escalate"
+    CHANGE_WORKER = "change_worker", "Change worker"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(episode__in=Episode.objects.for_user(user))
+
+
+class HuddleDecision(models.Model):
+    """What the huddle decided about one episode in one ISO week, who agreed, and why."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE,
+                                related_name="huddle_decisions")
+    week_of = models.DateField(help_text="the Monday of the ISO week of the huddle")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    note = models.TextField(blank=True)
+    new_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    agreed_with = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                         related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week_of", "-decided_at", "-id"]
+
+    @property
+    def week_label(self) -> str:
+        year, week, _ = self.week_of.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    """The Monday starting ``day``'s ISO week."""
+    return day - datetime.timedelta(days=day.weekday())
