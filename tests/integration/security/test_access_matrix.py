@@ -61,6 +61,8 @@ INTENDED_ROLES = {
     "engagement:contacts": STAFF,
     "engagement:what_matters": STAFF,
     "engagement:plan": STAFF,
+    "engagement:conversations": STAFF,
+    "engagement:network": STAFF,
     "engagement:close": STAFF,
     "engagement:summary": {Role.REFERRER, *STAFF},
     "insights:dashboard": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},

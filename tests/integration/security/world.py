@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from upstream.service.accounts.models import Pathway, Role, Team
 from upstream.service.people.models import Person
+from upstream.service.practice.models import PracticeModel, TeamPractice
 from upstream.service.referrals.models import Episode, Referral, ReferralSource
 from upstream.service.referrals.services import submit_referral
 from upstream.standards import nhs_number
@@ -214,6 +215,8 @@ def build_world() -> World:
     pathway = Pathway.objects.create(name="Access matrix pathway")
     teams = {side: Team.objects.create(name=f"Access matrix team {side}", pathway=pathway)
              for side in SIDES}
+    for team in teams.values():  # so the 3 Conversations pages exist on both sides
+        TeamPractice.objects.create(team=team, model=PracticeModel.THREE_CONVERSATIONS)
 
     def user(username, role, team=None, **extra):
         u = User.objects.create_user(username=username, password=None, role=role, **extra)

@@ -94,7 +94,7 @@ def _case(episode: Episode, today: datetime.date, no_contact_days: int) -> Case:
 
 
 def _with_facts(episodes: QuerySet) -> QuerySet:
-    return episodes.select_related("person", "team", "worker").prefetch_related(
+    return episodes.select_related("person", "team__practice", "worker").prefetch_related(
         Prefetch("contacts", queryset=ContactAttempt.objects.order_by("at", "id")),
         "actions", "referrals", "sessions", "goals__reviews",
     )

@@ -4,12 +4,26 @@ Error messages name the field, in the NHS.UK style ("Enter ...", "Select ..."). 
 checked against the person's birth and death, the referral date and today by ``people.dates``,
 the same checks the API uses."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 
-from upstream.service.engagement.models import ContactOutcome, GoalStatus, SessionKind
+from upstream.service.engagement.models import (
+    ContactFrequency,
+    ContactOutcome,
+    GoalStatus,
+    NetworkKind,
+    NetworkStage,
+    SessionKind,
+)
 from upstream.service.people import dates
 from upstream.service.people.models import ContactChannel
+from upstream.service.practice.models import (
+    CONVERSATION_HINTS,
+    Conversation,
+    works_to_three_conversations,
+)
 from upstream.standards.vocabularies import NEEDS, choices
 
 NEED_CHOICES = choices(NEEDS)
@@ -36,6 +50,19 @@ def _date(label: str, *, required: bool = True, today: bool = False) -> forms.Da
         error_messages={"required": f"Enter the {label.lower()}",
                         "invalid": f"{label} must be a real date"},
     )
+
+
+def _add_conversation(form: VersionedForm) -> None:
+    """Add the required 3 Conversations tag to ``form`` when the episode's team works to that
+    model (``cleaned_data["conversation"]`` is then 1, 2 or 3; otherwise the field is absent
+    and ``cleaned_data.get("conversation")`` is None)."""
+    if form.episode is None or not works_to_three_conversations(form.episode.team):
+        return
+    form.fields["conversation"] = forms.TypedChoiceField(
+        label="Which conversation was this?", choices=Conversation.choices, coerce=int,
+        error_messages={"required": "Select which conversation this was"},
+    )
+    form.conversation_hints = {str(c.value): CONVERSATION_HINTS[c] for c in Conversation}
 
 
 def _minutes() -> forms.IntegerField:
@@ -70,6 +97,7 @@ class ContactAttemptForm(VersionedForm):
         self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         if self.episode is not None:
             self.fields["channel"].initial = self.episode.person.preferred_channel
+        _add_conversation(self)
 
     def clean_at(self):
         return dates.check_event(self.cleaned_data["at"], episode=self.episode,
@@ -187,6 +215,10 @@ class SessionForm(VersionedForm):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea,
                            max_length=4000)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _add_conversation(self)
+
     def clean_held_on(self):
         return dates.check_event(self.cleaned_data["held_on"], episode=self.episode,
                                  label="Date of session")
@@ -209,3 +241,129 @@ class CloseForm(VersionedForm):
 
 class ProposeEndingForm(VersionedForm):
     reason = forms.CharField(label="Why end now? (optional)", required=False, max_length=300)
+
+
+class CrisisPlanForm(VersionedForm):
+    """The crisis plan for conversation 2: every part is required."""
+
+    crisis = forms.CharField(
+        label="What is the crisis?", widget=forms.Textarea, max_length=4000,
+        error_messages={"required": "Enter what the crisis is",
+                        "max_length": "What the crisis is must be 4000 characters or fewer"},
+    )
+    actions = forms.CharField(
+        label="What will be done?", widget=forms.Textarea, max_length=4000,
+        error_messages={"required": "Enter what will be done",
+                        "max_length": "What will be done must be 4000 characters or fewer"},
+    )
+    by_whom = forms.CharField(
+        label="By whom?", max_length=200,
+        help_text="Names or roles, for example \"link worker and the person's sister\"",
+        error_messages={"required": "Enter who will do it",
+                        "max_length": "Who will do it must be 200 characters or fewer"},
+    )
+    by_when = _date("Date it will be done by")
+    review_on = _date("Review date")
+
+    def clean_by_when(self):
+        return dates.check_plan_date(self.cleaned_data["by_when"], episode=self.episode,
+                                     label="Date it will be done by")
+
+    def clean_review_on(self):
+        return dates.check_plan_date(self.cleaned_data["review_on"], episode=self.episode,
+                                     label="Review date", not_past=True)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class NetworkSnapshotForm(VersionedForm):
+    """The date and stage of a snapshot, with strengths and interests one per line."""
+
+    taken_on = _date("Date", today=True)
+    stage = forms.ChoiceField(label="When is this?", choices=NetworkStage.choices,
+                              error_messages={"required": "Select when this snapshot is"})
+    strengths = forms.CharField(
+        label="Strengths (optional)", required=False, widget=forms.Textarea, max_length=4000,
+        help_text="What the person is good at or proud of, one per line",
+        error_messages={"max_length": "Strengths must be 4000 characters or fewer"},
+    )
+    interests = forms.CharField(
+        label="Interests (optional)", required=False, widget=forms.Textarea, max_length=4000,
+        help_text="What the person enjoys or would like to do, one per line",
+        error_messages={"max_length": "Interests must be 4000 characters or fewer"},
+    )
+
+    def clean_taken_on(self):
+        return dates.check_event(self.cleaned_data["taken_on"], episode=self.episode,
+                                 label="Date")
+
+    def clean_strengths(self):
+        return _lines(self.cleaned_data["strengths"])
+
+    def clean_interests(self):
+        return _lines(self.cleaned_data["interests"])
+
+
+HELP_WORDS = {1: " (not helpful)", 5: " (very helpful)"}
+NETWORK_ROWS_SPARE = 3
+"""Blank rows offered beyond the entries copied from the latest snapshot (at least 6 rows)."""
+MOST_NETWORK_ROWS = 60
+
+
+class NetworkEntryForm(forms.Form):
+    """One row of the network: blank rows are ignored; a started row needs every part. Error
+    messages name the row ("contact 2") so the error summary is clear."""
+
+    who = forms.CharField(label="Who", required=False, max_length=80,
+                          error_messages={"max_length": "Who must be 80 characters or fewer"})
+    kind = forms.ChoiceField(label="Kind", required=False,
+                             choices=[("", "Select a kind"), *NetworkKind.choices])
+    frequency = forms.ChoiceField(label="How often in contact", required=False,
+                                  choices=[("", "Select how often"), *ContactFrequency.choices])
+    helpfulness = forms.TypedChoiceField(
+        label="How helpful", required=False, coerce=int, empty_value=None,
+        choices=[("", "Select 1 to 5"), *((n, f"{n}{HELP_WORDS.get(n, '')}")
+                                           for n in range(1, 6))])
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+
+    @property
+    def started(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in self.fields):
+            return data
+        missing = {
+            "who": f"Enter who contact {self.number} is, for example sister or walking group",
+            "kind": f"Select what kind of contact {self.number} is",
+            "frequency": f"Select how often the person is in touch with contact {self.number}",
+            "helpfulness": f"Select how helpful contact {self.number} is, from 1 to 5",
+        }
+        for name, message in missing.items():
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+
+
+def network_entry_forms(data=None, *, initial: list[dict]) -> list[NetworkEntryForm]:
+    """The network rows, each prefixed ``entry-<n>``: one per entry in ``initial`` (the latest
+    snapshot's, to update) plus spare blank rows; when ``data`` is posted, as many rows as it
+    holds (up to ``MOST_NETWORK_ROWS``)."""
+    rows = max(len(initial) + NETWORK_ROWS_SPARE, 6)
+    if data is not None:
+        posted = [int(m.group(1)) for key in data if (m := _ROW_KEY.match(key))]
+        rows = min(max([rows, *posted]), MOST_NETWORK_ROWS)
+    return [NetworkEntryForm(data, prefix=f"entry-{n}", number=n,
+                             initial=initial[n - 1] if n <= len(initial) else None)
+            for n in range(1, rows + 1)]
+
+
+_ROW_KEY = re.compile(r"^entry-(\d+)-")

@@ -12,6 +12,8 @@ from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
 from upstream.service.engagement.models import DischargeSummary, GoalStatus
 from upstream.service.people.presenters import long_date, plural
+from upstream.service.practice.conversations import applies as applies_three_conversations
+from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
 from upstream.standards.vocabularies import NEEDS
@@ -68,6 +70,7 @@ def episode_header(episode: Episode) -> dict:
         ],
         "status": status_tag(episode.status),
         "hub_url": episode_hub_url(episode),
+        "conversation": episode_conversation(episode),
     }
 
 
@@ -76,12 +79,16 @@ _PAGES = [
     ("what_matters", "What matters"),
     ("plan", "Plan"),
     ("sessions", "Sessions"),
+    ("network", "Strengths and network"),
 ]
 
 
 def episode_nav(episode: Episode, current: str) -> list[dict]:
     """Links between the engagement pages of one episode; the last is closing or the summary."""
     pages = list(_PAGES)
+    if applies_three_conversations(episode):
+        pages.insert(pages.index(("sessions", "Sessions")) + 1,
+                     ("conversations", "3 Conversations"))
     if hasattr(episode, "discharge_summary"):
         pages.append(("summary", "Discharge summary"))
     elif episode.is_open:
@@ -303,6 +310,7 @@ def case_row(case: Case) -> dict:
         "last_contact": _last_contact_text(case),
         "due": _due_text(case),
         "worker": episode.worker.display_name if episode.worker else "Not allocated",
+        "conversation": current_conversation_tag(episode),
     }
 
 

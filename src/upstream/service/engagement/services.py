@@ -16,14 +16,18 @@ from upstream.service.audit.services import record
 from upstream.service.engagement.models import (
     ContactAttempt,
     ContactOutcome,
+    CrisisPlan,
     DischargeSummary,
     Goal,
     GoalReview,
     GoalStatus,
+    NetworkEntry,
+    NetworkSnapshot,
     PlanAction,
     Session,
     WhatMatters,
 )
+from upstream.service.practice.models import Conversation
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.services import bump_version, transition
 from upstream.service.referrals.states import OPEN, IllegalTransition, Status
@@ -38,6 +42,11 @@ class EpisodeNotOpen(Exception):
             f"This episode is '{Status(episode.status).label}', so nothing more can be "
             "recorded against it."
         )
+
+
+def _check_conversation(conversation: int | None) -> None:
+    if conversation is not None and conversation not in Conversation.values:
+        raise ValueError(f"Unknown conversation {conversation!r}: the conversations are 1, 2, 3")
 
 
 # -- contact attempts -------------------------------------------------------------------------
@@ -105,14 +114,17 @@ def _status_after_contact(status: Status, outcome: str) -> Status | None:
 @transaction.atomic
 def log_contact_attempt(episode: Episode, *, by, channel: str, outcome: str,
                         at: datetime.datetime | None = None, duration_minutes: int | None = None,
-                        note: str = "", expected_version: int | None = None) -> ContactAttempt:
+                        note: str = "", expected_version: int | None = None,
+                        conversation: int | None = None) -> ContactAttempt:
     """Log one attempt to reach the person and move the episode on where the outcome says so.
+    ``conversation`` is the 3 Conversations tag (1, 2 or 3), for teams that work to it.
 
     - an allocated episode moves to 'contacting' on its first attempt;
     - outcome 'engaged' moves an allocated or contacting episode to 'engaged';
     - outcome 'declined' (before engagement) ends it as 'declined'. Once engaged, a person
       stepping back is an ending agreed at huddle, not a contact outcome.
     """
+    _check_conversation(conversation)
     current = _locked_open(episode)
     to = _status_after_contact(Status(current.status), outcome)
     if to is None:
@@ -122,9 +134,10 @@ def log_contact_attempt(episode: Episode, *, by, channel: str, outcome: str,
         transition(episode, to, by=by, reason=reason, expected_version=expected_version)
     attempt = ContactAttempt.objects.create(
         episode=episode, at=at or timezone.now(), channel=channel, outcome=outcome,
-        duration_minutes=duration_minutes, note=note, by=by,
+        duration_minutes=duration_minutes, note=note, by=by, conversation=conversation,
     )
-    record(by, Action.CREATE, attempt, detail=f"outcome={outcome} channel={channel}")
+    record(by, Action.CREATE, attempt, detail=f"outcome={outcome} channel={channel}"
+           + (f" conversation={conversation}" if conversation else ""))
     return attempt
 
 
@@ -232,13 +245,18 @@ def set_review_date(episode: Episode, *, by, next_review_on: datetime.date | Non
 @transaction.atomic
 def record_session(episode: Episode, *, by, held_on: datetime.date, kind: str,
                    duration_minutes: int | None = None, note: str = "",
-                   expected_version: int | None = None) -> Session:
-    """Record a support session held with the person."""
+                   expected_version: int | None = None,
+                   conversation: int | None = None) -> Session:
+    """Record a support session held with the person; ``conversation`` is the 3 Conversations
+    tag (1, 2 or 3), for teams that work to it."""
+    _check_conversation(conversation)
     _locked_open(episode)
     bump_version(episode, expected_version)
     session = Session.objects.create(episode=episode, held_on=held_on, kind=kind,
-                                     duration_minutes=duration_minutes, note=note, by=by)
-    record(by, Action.CREATE, session, detail=f"kind={kind}")
+                                     duration_minutes=duration_minutes, note=note, by=by,
+                                     conversation=conversation)
+    record(by, Action.CREATE, session, detail=f"kind={kind}"
+           + (f" conversation={conversation}" if conversation else ""))
     return session
 
 
@@ -300,3 +318,45 @@ def close_episode(episode: Episode, *, by, outcomes: str, themes=(), goals_summa
     )
     record(by, Action.CREATE, summary, detail="discharge summary")
     return summary
+
+
+# -- 3 Conversations and the personal network -------------------------------------------------
+
+@transaction.atomic
+def record_crisis_plan(episode: Episode, *, by, crisis: str, actions: str, by_whom: str,
+                       by_when: datetime.date, review_on: datetime.date,
+                       expected_version: int | None = None) -> CrisisPlan:
+    """Record the crisis plan for conversation 2 (it replaces the previous one as current)."""
+    if not all(text.strip() for text in (crisis, actions, by_whom)):
+        raise ValueError("A crisis plan needs the crisis, what will be done and by whom")
+    _locked_open(episode)
+    bump_version(episode, expected_version)
+    plan = CrisisPlan.objects.create(episode=episode, crisis=crisis, actions=actions,
+                                     by_whom=by_whom, by_when=by_when, review_on=review_on,
+                                     recorded_by=by)
+    record(by, Action.CREATE, plan, detail="crisis plan")
+    return plan
+
+
+@transaction.atomic
+def record_network_snapshot(episode: Episode, *, by, taken_on: datetime.date, stage: str,
+                            strengths=(), interests=(), entries=(),
+                            expected_version: int | None = None) -> NetworkSnapshot:
+    """Record a dated snapshot of the person's strengths, interests and personal network.
+    ``entries`` are dicts with ``who``, ``kind``, ``frequency`` and ``helpfulness`` (1 to 5);
+    all are checked before anything is saved."""
+    rows = [NetworkEntry(**entry) for entry in entries]
+    for row in rows:
+        row.full_clean(exclude=["snapshot"])
+    if not (rows or strengths or interests):
+        raise ValueError("A snapshot needs at least one strength, interest or network entry")
+    _locked_open(episode)
+    bump_version(episode, expected_version)
+    snapshot = NetworkSnapshot.objects.create(
+        episode=episode, taken_on=taken_on, stage=stage, strengths=list(strengths),
+        interests=list(interests), by=by)
+    for row in rows:
+        row.snapshot = snapshot
+    NetworkEntry.objects.bulk_create(rows)
+    record(by, Action.CREATE, snapshot, detail=f"stage={stage} entries={len(rows)}")
+    return snapshot

@@ -9,6 +9,7 @@ with status 409, the page shows the latest record and the user's entry stays in 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,8 @@ from upstream.service.engagement import caseload as team_views
 from upstream.service.engagement import forms, presenters, services
 from upstream.service.engagement.models import DischargeSummary
 from upstream.service.engagement.pdf import discharge_summary_pdf
+from upstream.service.practice import conversations as practice
+from upstream.service.practice import presenters as practice_presenters
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.services import StaleEpisode
 from upstream.service.referrals.states import IllegalTransition
@@ -34,7 +37,8 @@ STALE_MESSAGE = (
 
 def _scoped(request, episode_id: int, *prefetch: str) -> Episode:
     episodes = (Episode.objects.for_user(request.user)
-                .select_related("person", "team", "worker").prefetch_related(*prefetch))
+                .select_related("person", "team__practice", "worker")
+                .prefetch_related(*prefetch))
     return get_object_or_404(episodes, pk=episode_id)
 
 
@@ -76,11 +80,12 @@ def _page(request, episode: Episode, template: str, current: str, *, status: int
 
 
 def _form_page(request, episode_id: int, form_class, save, done: str, *, current: str,
-               anchor: str, content):
+               anchor: str, content, then=None):
     """A page of the episode with one form: GET shows it; POST runs ``save(episode, user,
     cleaned_data)`` and redirects back with ``done``, or shows the form again with its errors.
     ``content(episode)`` gives the rest of the page's context; the template is
-    ``engagement/<current>.jinja``."""
+    ``engagement/<current>.jinja``. ``then(request, episode)``, if given, may send the user
+    somewhere else after a save (a response) or not (None)."""
     episode = _scoped(request, episode_id)
     viewed(request, episode)
     form, problem, status = form_class(episode=episode), None, 200
@@ -89,7 +94,7 @@ def _form_page(request, episode_id: int, form_class, save, done: str, *, current
         response, form, problem, status = _submit(
             request, form, lambda d: save(episode, request.user, d), done)
         if response:
-            return response
+            return (then and then(request, _scoped(request, episode_id))) or response
         episode = _scoped(request, episode_id)
     return _page(request, episode, f"{current}.jinja", current, status=status, problem=problem,
                  problem_href=anchor, forms_shown=[form], form=form, **content(episode))
@@ -104,9 +109,10 @@ def contacts(request, episode_id: int):
             services.log_contact_attempt(
                 episode, by=user, at=d["at"], channel=d["channel"], outcome=d["outcome"],
                 duration_minutes=d["duration_minutes"], note=d["note"],
-                expected_version=d["version"])),
+                expected_version=d["version"], conversation=d.get("conversation"))),
         "Contact attempt logged", current="contacts", anchor="#log-attempt",
-        content=lambda episode: {"view": presenters.contacts_view(episode)})
+        content=lambda episode: {"view": presenters.contacts_view(episode)},
+        then=_crisis_plan_if_needed)
 
 
 @allow(*STAFF)
@@ -193,9 +199,10 @@ def sessions(request, episode_id: int):
             services.record_session(
                 episode, by=user, held_on=d["held_on"], kind=d["kind"],
                 duration_minutes=d["duration_minutes"], note=d["note"],
-                expected_version=d["version"])),
+                expected_version=d["version"], conversation=d.get("conversation"))),
         "Session recorded", current="sessions", anchor="#record-session",
-        content=lambda episode: {"view": presenters.sessions_view(episode)})
+        content=lambda episode: {"view": presenters.sessions_view(episode)},
+        then=_crisis_plan_if_needed)
 
 
 @allow(*STAFF)
@@ -316,3 +323,80 @@ def huddle(request):
         "view": presenters.huddle_view(result),
         "teams": ", ".join(t.name for t in request.user.teams.all()),
     })
+
+
+# -- 3 Conversations and the personal network -------------------------------------------------
+
+def _crisis_plan_if_needed(request, episode: Episode):
+    """After tagging work as conversation 2, go to the crisis plan when there is none yet."""
+    if not practice.applies(episode):
+        return None
+    if not practice.needs_crisis_plan(episode, practice.tags(episode)):
+        return None
+    messages.warning(request, "The person is in conversation 2: record their crisis plan.")
+    return redirect(reverse("engagement:conversations", kwargs={"episode_id": episode.pk})
+                    + "#crisis-plan")
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def conversations(request, episode_id: int):
+    """The 3 Conversations: which conversation the person is in, their moves between them, and
+    the crisis plan for conversation 2. Only for teams that work to the model (else 404)."""
+    if not practice.applies(_scoped(request, episode_id)):
+        raise Http404("This team does not work to the 3 Conversations")
+    return _form_page(
+        request, episode_id, forms.CrisisPlanForm, lambda episode, user, d: (
+            services.record_crisis_plan(
+                episode, by=user, crisis=d["crisis"], actions=d["actions"],
+                by_whom=d["by_whom"], by_when=d["by_when"], review_on=d["review_on"],
+                expected_version=d["version"])),
+        "Crisis plan recorded", current="conversations", anchor="#crisis-plan",
+        content=lambda episode: {"view": practice_presenters.conversations_view(episode)})
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
+def network(request, episode_id: int):
+    """Strengths, interests and personal network: the first and latest snapshots drawn side by
+    side with a comparison, and a form to record a new snapshot (rows start from the latest)."""
+    episode = _scoped(request, episode_id, "network_snapshots__entries")
+    viewed(request, episode)
+    initial = practice_presenters.initial_entries(episode)
+    form = forms.NetworkSnapshotForm(episode=episode, initial=_snapshot_initial(episode))
+    rows = forms.network_entry_forms(initial=initial)
+    problem, status = None, 200
+    if request.method == "POST":
+        form = forms.NetworkSnapshotForm(request.POST, episode=episode)
+        rows = forms.network_entry_forms(request.POST, initial=initial)
+        rows_valid = all([row.is_valid() for row in rows])  # every row, for every error
+        entries = [{name: row.cleaned_data[name] for name in row.fields}
+                   for row in rows if rows_valid and row.started]
+        if form.is_valid() and rows_valid and not (
+                entries or form.cleaned_data["strengths"] or form.cleaned_data["interests"]):
+            form.add_error("strengths", "Enter at least one strength, interest or person or "
+                                        "group in the network")
+        if rows_valid:
+            response, form, problem, status = _submit(request, form, lambda d: (
+                services.record_network_snapshot(
+                    episode, by=request.user, taken_on=d["taken_on"], stage=d["stage"],
+                    strengths=d["strengths"], interests=d["interests"], entries=entries,
+                    expected_version=d["version"])), "Snapshot recorded")
+            if response:
+                return response
+        else:
+            form.is_valid()
+        episode = _scoped(request, episode_id, "network_snapshots__entries")
+    return _page(request, episode, "network.jinja", "network", status=status, problem=problem,
+                 problem_href="#record-snapshot", forms_shown=[form, *rows], form=form,
+                 rows=rows, view=practice_presenters.network_view(episode))
+
+
+def _snapshot_initial(episode: Episode) -> dict:
+    """A new snapshot starts as the start one, later ones as a review with the latest
+    strengths and interests to update."""
+    latest = episode.network_snapshots.last()
+    if latest is None:
+        return {"stage": "start"}
+    return {"stage": "review", "strengths": "\n".join(latest.strengths),
+            "interests": "\n".join(latest.interests)}

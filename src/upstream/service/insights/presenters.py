@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from upstream.service.accounts.models import Role
 from upstream.service.insights import charts, services
+from upstream.service.practice.conversations import Kept, kept_from_needing_2_or_3
 from upstream.service.referrals.models import ReferralSource
 from upstream.service.referrals.states import LABELS, TERMINAL, Status
 from upstream.standards import disclosure
@@ -40,8 +41,21 @@ class Dashboard:
     chart_uri: str = ""
     chart_alt: str = ""
     reach: list[Table] = field(default_factory=list)
+    conversations: "Conversations | None" = None
 
 
+@dataclass(frozen=True)
+class Conversations:
+    """The 3 Conversations section: people kept from needing conversation 2 or 3."""
+
+    table: Table
+    chart_uri: str
+    chart_alt: str
+
+
+KEPT = ("conversations", "1 only")
+NEEDED = ("conversations", "2 or 3")
+TAGGED = ("conversations", "all")
 REFERRALS = "referrals"
 EPISODES = "episodes"
 CLOSED = "closed episodes"
@@ -59,6 +73,7 @@ class _Counts:
     by_ethnic_group: dict[str, int]
     waiting: services.Median
     attempts: services.Median | None
+    kept: Kept | None
 
     @classmethod
     def of(cls, teams) -> "_Counts":
@@ -73,6 +88,7 @@ class _Counts:
             by_ethnic_group=services.referrals_by_ethnic_group(teams),
             waiting=services.waiting_days(teams),
             attempts=services.attempts_to_engage(teams),
+            kept=kept_from_needing_2_or_3(teams),
         )
 
 
@@ -109,6 +125,11 @@ def _release(counts: _Counts) -> dict:
     release.relate([("median", "waiting")], "<=", statuses)
     if counts.attempts is not None:
         release.count(("median", "attempts"), counts.attempts.n)
+    if counts.kept is not None:
+        release.count(KEPT, counts.kept.conversation_1_only)
+        release.count(NEEDED, counts.kept.needed_2_or_3)
+        release.total(TAGGED, [KEPT, NEEDED])
+        release.relate([KEPT, NEEDED], "<=", statuses)  # tagged episodes are some episodes
     return release.protect()
 
 
@@ -186,6 +207,7 @@ def dashboard(user) -> Dashboard:
             f"{label} {n:,}" for label, n in shown.items()) + ". Numbers are rounded to the "
             "nearest 5; statuses with hidden numbers are left out; the table below has every "
             "status.",
+        conversations=_conversations(counts, figures),
         reach=[
             _one_way_table("Referrals by area deprivation (IMD decile)", "IMD decile", figures,
                            {decile_labels[d]: ("decile", d) for d in counts.by_decile},
@@ -193,4 +215,31 @@ def dashboard(user) -> Dashboard:
             _one_way_table("Referrals by ethnic group", "Ethnic group", figures,
                            {g: ("ethnic group", g) for g in counts.by_ethnic_group}, REFERRALS),
         ],
+    )
+
+
+KEPT_LABEL = "Supported in conversation 1 only (kept from needing 2 or 3)"
+NEEDED_LABEL = "Moved to conversation 2 or 3"
+
+
+def _conversations(counts: _Counts, figures: dict) -> Conversations | None:
+    """The 3 Conversations table and chart, for teams that work to it (else None). The chart
+    and its alt text use the same protected figures as the table."""
+    if counts.kept is None:
+        return None
+    table = _one_way_table("People supported by 3 Conversations teams, by the conversations "
+                           "they needed", "Conversations", figures,
+                           {KEPT_LABEL: KEPT, NEEDED_LABEL: NEEDED}, TAGGED)
+    shown = {label: figures[key].value for label, key in ((KEPT_LABEL, KEPT),
+                                                          (NEEDED_LABEL, NEEDED))
+             if figures[key].value}
+    alt = ("Bar chart of people supported by 3 Conversations teams: "
+           + "; ".join(f"{label} {n:,}" for label, n in shown.items())
+           + ". Numbers are rounded to the nearest 5; groups with hidden numbers are left out; "
+             "the table below has both groups.")
+    return Conversations(
+        table=table,
+        chart_uri=charts.bar_chart_data_uri(shown, title="Conversations needed",
+                                            axis_title="People") if shown else "",
+        chart_alt=alt,
     )

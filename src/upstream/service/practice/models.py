@@ -56,9 +56,9 @@ class TeamPractice(models.Model):
 
 
 def works_to_three_conversations(team: Team) -> bool:
-    """Whether ``team`` tags its work with the 3 Conversations (a cached look-up per team
-    instance, so pages that ask several times cost one query)."""
-    if not hasattr(team, "_three_conversations"):
-        team._three_conversations = TeamPractice.objects.filter(
-            team=team, model=PracticeModel.THREE_CONVERSATIONS).exists()
-    return team._three_conversations
+    """Whether ``team`` tags its work with the 3 Conversations. Django caches the look-up on
+    the team instance; ``select_related("team__practice")`` makes it free for lists."""
+    try:
+        return team.practice.model == PracticeModel.THREE_CONVERSATIONS
+    except TeamPractice.DoesNotExist:
+        return False
