@@ -119,6 +119,15 @@ def _transition(world, side, model):
     return world.get(side, Episode).transitions.first()  # made by submit_referral
 
 
+def _outreach_message(world, side, model):
+    """A letter waiting in the outbox (so its print-ready PDF exists)."""
+    from upstream.service.outreach.models import MessageKind
+
+    return model.objects.create(episode=world.get(side, Episode), kind=MessageKind.LETTER,
+                                subject="We tried to reach you", body="Please call us.",
+                                recipient="A Person\n1 Street\nLS1 4AP")
+
+
 FACTORIES = {
     "api.apiclient": _api_client,
     "accounts.team": _team,
@@ -127,6 +136,7 @@ FACTORIES = {
     "referrals.referral": _referral,
     "referrals.episode": _episode,
     "referrals.episodetransition": _transition,
+    "outreach.outreachmessage": _outreach_message,
 }
 """Factories for models that decide scope. Others are built by ``build_generically``."""
 

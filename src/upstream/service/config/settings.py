@@ -24,6 +24,11 @@ tests and production:
   truncate the audit log. ``DATABASE_URL`` is then the owner, used only by ``upstream migrate``
   (which sets ``UPSTREAM_AS_OWNER=1`` for itself); serve without it, so the web process never
   holds the owner's password.
+- ``UPSTREAM_NOTIFY_API_KEY``: a GOV.UK Notify API key; with it, texts, emails and letters go
+  through Notify (``outreach/notify.py``), without it they wait in the outbox or print as PDF.
+  ``UPSTREAM_NOTIFY_BASE_URL`` (default Notify's live API) and one generic template id per kind,
+  ``UPSTREAM_NOTIFY_SMS_TEMPLATE_ID``, ``..._EMAIL_TEMPLATE_ID``, ``..._LETTER_TEMPLATE_ID`` (ADR
+  0007).
 """
 
 import os
@@ -71,6 +76,7 @@ INSTALLED_APPS = [
     "upstream.service.referrals",
     "upstream.service.practice",
     "upstream.service.engagement",
+    "upstream.service.outreach",
     "upstream.service.schedules",
     "upstream.service.insights",
     "upstream.service.api",
@@ -271,3 +277,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
 UPSTREAM_DEFAULT_CASELOAD_LIMIT = 25
 UPSTREAM_DEFAULT_ATTEMPTS_PROMPT = 6
 UPSTREAM_NO_CONTACT_DAYS = 14
+
+# GOV.UK Notify (outreach/notify.py, ADR 0007).
+UPSTREAM_NOTIFY_API_KEY = os.environ.get("UPSTREAM_NOTIFY_API_KEY", "")
+UPSTREAM_NOTIFY_BASE_URL = os.environ.get(
+    "UPSTREAM_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+UPSTREAM_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_SMS_TEMPLATE_ID", "")
+UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID", "")
+UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID", "")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("upstream.service.people.urls")),
     path("referrals/", include("upstream.service.referrals.urls")),
     path("engagement/", include("upstream.service.engagement.urls")),
+    path("outreach/", include("upstream.service.outreach.urls")),
     path("insights/", include("upstream.service.insights.urls")),
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),

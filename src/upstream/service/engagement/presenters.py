@@ -11,6 +11,7 @@ from django.utils import timezone
 from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
 from upstream.service.engagement.models import DischargeSummary, GoalStatus
+from upstream.service.outreach.preferences import contact_panel
 from upstream.service.people.presenters import long_date, plural
 from upstream.service.practice.conversations import applies as applies_three_conversations
 from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
@@ -148,6 +149,8 @@ def contacts_view(episode: Episode) -> dict:
             ("Review prompt after", f"{episode.team.attempts_prompt_after} unsuccessful attempts"),
         ],
         "prompt": prompt,
+        "reach": contact_panel(episode.person),
+        "send_url": reverse("outreach:send", kwargs={"episode_id": episode.pk}),
     }
 
 
