@@ -126,3 +126,23 @@ def test_timestamps_are_in_order_and_in_the_past(world):
         times = [t.at for t in episode.transitions.all()]
         assert times == sorted(times) and times[-1] <= now
         assert episode.opened_at == times[0]
+
+
+@pytest.mark.django_db
+def test_the_ed_team_works_to_3_conversations_with_moves_a_crisis_plan_and_networks(world):
+    from upstream.service.engagement.models import CrisisPlan, NetworkSnapshot
+    from upstream.service.practice import conversations
+    from upstream.service.practice.models import TeamPractice
+
+    practice = TeamPractice.objects.get()
+    episodes = Episode.objects.filter(team=practice.team).prefetch_related("contacts", "sessions")
+    tagged = [conversations.tags(e) for e in episodes]
+    assert sum(1 for t in tagged if t and {tag.conversation for tag in t} == {1}) >= 5
+    assert any(conversations.moves(t) for t in tagged)
+    assert CrisisPlan.objects.filter(episode__team=practice.team).exists()
+    with_two = (NetworkSnapshot.objects.values("episode").annotate(n=Count("pk"))
+                .filter(n__gte=2))
+    assert with_two.exists()
+    other_teams = Episode.objects.exclude(team=practice.team)
+    assert not ContactAttempt.objects.filter(episode__in=other_teams,
+                                             conversation__isnull=False).exists()
