@@ -448,6 +448,23 @@ def _attack_page(text: str, truth: dict) -> dict:
         for item in listed.split("; "):
             label, n = item.rsplit(" ", 1)
             read(("status", label), status[label], n)
+    conversations = next((name for name in page.tables
+                          if name.startswith("People supported by 3 Conversations teams")), None)
+    if conversations:  # the 3 Conversations teams' episodes: some of the episodes
+        parts = {}
+        for row in page.tables[conversations][1:]:
+            if row[0] == "Total":
+                read("conversations", attack.sum(*parts.values()), row[1])
+            else:
+                parts[row[0]] = attack.var(("conversations", row[0]))
+                read(("conversations", row[0]), parts[row[0]], row[1])
+        for chart in [a for a in page.alts if a.startswith("Bar chart of people supported")]:
+            listed = chart.split(": ", 1)[1].split(". Numbers are rounded")[0]
+            for item in filter(None, listed.split("; ")):
+                label, n = item.rsplit(" ", 1)
+                read(("conversations", label), parts[label], n)
+        attack.know(attack.minus(attack.sum(*status.values()), attack.sum(*parts.values())),
+                    0, INF)
     allocated = re.search(r"over about ([\d,]+) episodes", text)
     if allocated:
         waiting = attack.var("allocated")
@@ -478,6 +495,12 @@ def _truth_of_page(teams) -> dict:
     for code, n in services.episodes_by_status(teams).items():
         truth[("status", LABELS[code])] = n
     truth["allocated"] = services.waiting_days(teams).n
+    from upstream.service.insights.presenters import KEPT_LABEL, NEEDED_LABEL
+    from upstream.service.practice.conversations import kept_from_needing_2_or_3
+
+    if kept := kept_from_needing_2_or_3(teams):
+        truth[("conversations", KEPT_LABEL)] = kept.conversation_1_only
+        truth[("conversations", NEEDED_LABEL)] = kept.needed_2_or_3
     return truth
 
 
@@ -545,4 +568,6 @@ def test_the_demo_world_insights_page_withstands_the_attack(db, settings):
         client = _client(_user(f"demo-attacker-{role}", role, teams), settings)
         text = client.get(reverse("insights:dashboard")).content.decode()
         truth = _truth_of_page(Team.objects.filter(pk__in=[t.pk for t in teams]))
+        if role == Role.COMMISSIONER:  # the ED team works to the 3 Conversations
+            assert "People supported by 3 Conversations teams" in text
         assert _attack_page(text, truth) == {}, role
