@@ -128,6 +128,24 @@ def test_timestamps_are_in_order_and_in_the_past(world):
         assert episode.opened_at == times[0]
 
 
+def test_every_team_has_plain_english_templates_and_the_heart_centre_an_outbox(world):
+    from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachMessage
+    from upstream.service.outreach.presenters import reading_age_view
+    from upstream.service.outreach.services import settings_for
+
+    for plan in TEAMS:
+        templates = MessageTemplate.objects.filter(team__name=plan.name)
+        assert {t.kind for t in templates} == set(MessageKind.values), plan.name
+        target = settings_for(templates[0].team).reading_age_target
+        letter = templates.get(name="We tried to reach you")
+        assert not reading_age_view(letter, target)["above"], plan.name
+    assert reading_age_view(MessageTemplate.objects.get(
+        name="Introductory letter (old, formal)"), 9)["above"]
+    waiting = OutreachMessage.objects.filter(episode__team__name=TEAMS[0].name)
+    assert {m.kind for m in waiting} == {MessageKind.SMS, MessageKind.LETTER}
+    assert all("((" not in m.body for m in waiting)
+
+
 @pytest.mark.django_db
 def test_the_ed_team_works_to_3_conversations_with_moves_a_crisis_plan_and_networks(world):
     from upstream.service.engagement.models import CrisisPlan, NetworkSnapshot

@@ -28,7 +28,7 @@ tests and production:
   through Notify (``outreach/notify.py``), without it they wait in the outbox or print as PDF.
   ``UPSTREAM_NOTIFY_BASE_URL`` (default Notify's live API) and one generic template id per kind,
   ``UPSTREAM_NOTIFY_SMS_TEMPLATE_ID``, ``..._EMAIL_TEMPLATE_ID``, ``..._LETTER_TEMPLATE_ID`` (ADR
-  0007).
+  0009).
 """
 
 import os
@@ -278,7 +278,7 @@ UPSTREAM_DEFAULT_CASELOAD_LIMIT = 25
 UPSTREAM_DEFAULT_ATTEMPTS_PROMPT = 6
 UPSTREAM_NO_CONTACT_DAYS = 14
 
-# GOV.UK Notify (outreach/notify.py, ADR 0007).
+# GOV.UK Notify (outreach/notify.py, ADR 0009).
 UPSTREAM_NOTIFY_API_KEY = os.environ.get("UPSTREAM_NOTIFY_API_KEY", "")
 UPSTREAM_NOTIFY_BASE_URL = os.environ.get(
     "UPSTREAM_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from upstream.service.accounts.models import Pathway, Role, Team, User
 from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_days
+from upstream.service.demo.outreach import add_outreach
 from upstream.service.demo.people import PersonDetails, make_person
 from upstream.service.demo.practice import add_practice
 from upstream.service.demo.totp import DEMO_TOTP_KEY
@@ -312,6 +313,7 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
         bar.update(task, description="Duplicate referrals")
         _link_duplicates(rng, journeys)
         _identity_to_confirm(journeys)
+        add_outreach(staff)
         add_practice(staff[HIGH_INTENSITY_USE.name].team, random.Random(f"{seed}-practice"))
         bar.update(task, description=f"Demo world built: {len(planned)} referrals")
     return logins

@@ -9,7 +9,7 @@ Configured by settings (environment variables of the same names, see ``config/se
 - ``UPSTREAM_NOTIFY_SMS_TEMPLATE_ID``, ``..._EMAIL_TEMPLATE_ID``, ``..._LETTER_TEMPLATE_ID``: one
   generic Notify template per kind whose content is ``((body))`` (and subject ``((subject))``
   for emails and letters). Upstream merges the message itself, so what the worker previews,
-  what is measured for reading age and what is sent are the same text (ADR 0007).
+  what is measured for reading age and what is sent are the same text (ADR 0009).
 
 Errors from Notify become ``NotifyRefused`` with a message for the worker; nothing about the
 person is logged here.
