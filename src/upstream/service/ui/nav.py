@@ -15,11 +15,16 @@ class NavItem:
 
 _NAV: dict[str, list[tuple[str, str]]] = {
     Role.REFERRER: [("My referrals", "referrals:mine"), ("Refer someone", "referrals:new")],
-    Role.LINK_WORKER: [("My caseload", "engagement:caseload"), ("Triage", "referrals:triage")],
+    Role.LINK_WORKER: [
+        ("My caseload", "engagement:caseload"),
+        ("Outbox", "outreach:outbox"),
+        ("Triage", "referrals:triage"),
+    ],
     Role.TEAM_LEAD: [
         ("Allocation", "referrals:board"),
         ("Waiting list", "referrals:waiting"),
         ("Huddle", "engagement:huddle"),
+        ("Outbox", "outreach:outbox"),
         ("Triage", "referrals:triage"),
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],
