@@ -14,7 +14,7 @@ from upstream.service.referrals.models import (
     TriageOutcome,
     Urgency,
 )
-from upstream.service.referrals.services import caseload_counts, waiting_list
+from upstream.service.referrals.services import caseload_counts, waiting_days, waiting_list
 from upstream.service.referrals.states import TRANSITIONS, Status
 from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
@@ -122,9 +122,10 @@ class EpisodePresenter:
 
     @property
     def waiting_days(self) -> int | None:
-        if self.episode.status != Status.WAITING or not self.episode.waiting_since:
+        """Days waiting for a worker, counted from referral; None when not waiting."""
+        if self.episode.status != Status.WAITING:
             return None
-        return (timezone.localdate() - timezone.localdate(self.episode.waiting_since)).days
+        return waiting_days(self.episode)
 
     def summary_rows(self) -> list[dict]:
         e = self.episode
@@ -136,7 +137,7 @@ class EpisodePresenter:
         if self.waiting_days is not None:
             rows.append({"key": {"text": "Waiting"},
                          "value": {"text": f"{plural(self.waiting_days, 'day')} (since "
-                                           f"{long_date(e.waiting_since)})"}})
+                                           f"referral on {long_date(e.opened_at)})"}})
         if e.closed_at:
             rows.append({"key": {"text": "Closed"}, "value": {"text": self.closed}})
         if e.status_reason:
@@ -163,6 +164,11 @@ class ReferralPresenter:
     @property
     def received(self) -> str:
         return long_date(self.referral.received_at)
+
+    @property
+    def days_waiting(self) -> int:
+        """Whole days since the referral was received."""
+        return (timezone.localdate() - timezone.localdate(self.referral.received_at)).days
 
     @property
     def needs(self) -> list[str]:
@@ -253,14 +259,17 @@ class WaitingRow:
     days: int
 
 
+def waiting_row(episode: Episode) -> WaitingRow:
+    """One row of a waiting list; ``episode`` is annotated by ``services.waiting_queryset``.
+    ``since`` is the referral date: the waiting clock starts at referral."""
+    return WaitingRow(episode, PersonPresenter(episode.person),
+                      Tag("Urgent", "red") if episode.urgent else None,
+                      long_date(episode.opened_at), waiting_days(episode))
+
+
 def waiting_rows(team) -> list[WaitingRow]:
     """The team's waiting list (``services.waiting_list`` order) ready to show."""
-    return [
-        WaitingRow(entry.episode, PersonPresenter(entry.episode.person),
-                   Tag("Urgent", "red") if entry.urgent else None,
-                   long_date(entry.episode.waiting_since), entry.waiting_days)
-        for entry in waiting_list(team)
-    ]
+    return [waiting_row(entry.episode) for entry in waiting_list(team)]
 
 
 class ReferredAsPresenter:

@@ -7,8 +7,9 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet, Window
 from django.db.models.deletion import ProtectedError
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from upstream.service import concurrency
@@ -404,21 +405,33 @@ class WaitingEntry:
     waiting_days: int
 
 
-def waiting_list(team, *, today: date | None = None) -> list[WaitingEntry]:
-    """The team's waiting list in the order people should be allocated: urgent referrals
-    first, then whoever has waited longest. ``waiting_days`` counts whole days to ``today``."""
-    today = today or timezone.localdate()
+def waiting_queryset(teams) -> QuerySet:
+    """Waiting episodes in ``teams``, each annotated with ``urgent`` (an urgent referral) and
+    ``position``: its place in its team's allocation order, urgent referrals first, then
+    whoever was referred longest ago. The waiting clock starts at referral (the episode's
+    ``opened_at``, when its first referral was received), not when triage put it on the list.
+    """
     urgent = Referral.objects.filter(episode=OuterRef("pk"), urgency=Urgency.URGENT)
-    episodes = (
-        Episode.objects.filter(team=team, status=Status.WAITING)
+    return (
+        Episode.objects.filter(team__in=teams, status=Status.WAITING)
         .annotate(urgent=Exists(urgent))
-        .select_related("person")
-        .order_by("-urgent", F("waiting_since").asc(nulls_first=True), "pk")
+        .annotate(position=Window(RowNumber(), partition_by=[F("team_id")],
+                                  order_by=[F("urgent").desc(), F("opened_at").asc(),
+                                            F("pk").asc()]))
+        .select_related("person", "team")
     )
-    return [
-        WaitingEntry(e, e.urgent, (today - timezone.localdate(e.waiting_since or e.opened_at)).days)
-        for e in episodes
-    ]
+
+
+def waiting_days(episode: Episode, today: date | None = None) -> int:
+    """Whole days from referral (``opened_at``) to ``today``."""
+    return ((today or timezone.localdate()) - timezone.localdate(episode.opened_at)).days
+
+
+def waiting_list(team, *, today: date | None = None) -> list[WaitingEntry]:
+    """The team's waiting list in the order people should be allocated (``waiting_queryset``).
+    ``waiting_days`` counts whole days from referral to ``today``."""
+    episodes = waiting_queryset([team]).order_by("position")
+    return [WaitingEntry(e, e.urgent, waiting_days(e, today)) for e in episodes]
 
 
 # --- Triage --------------------------------------------------------------------------------

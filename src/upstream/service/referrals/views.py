@@ -7,17 +7,17 @@ with the ids of the people it shows (``listed``).
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.service.accounts.access import allow
-from upstream.service.accounts.models import STAFF_ROLES, Role
+from upstream.service.accounts.models import STAFF_ROLES, Role, Team, User
 from upstream.service.audit.services import listed, viewed
 from upstream.service.people.forms import PersonIntakeForm
 from upstream.service.people.models import Person
 from upstream.service.people.presenters import PersonPresenter, date_time, error_list
-from upstream.service.referrals import services
+from upstream.service.referrals import lists, services
 from upstream.service.referrals.forms import (
     AllocateForm,
     BreakGlassForm,
@@ -26,7 +26,7 @@ from upstream.service.referrals.forms import (
     TransitionForm,
     TriageForm,
 )
-from upstream.service.referrals.models import BreakGlass, Episode, Identity, Referral, Urgency
+from upstream.service.referrals.models import BreakGlass, Episode, Identity, Referral
 from upstream.service.referrals.presenters import (
     EpisodePresenter,
     ReferralPresenter,
@@ -34,13 +34,16 @@ from upstream.service.referrals.presenters import (
     allowed_moves,
     engagement_links,
     identity_rows,
-    waiting_rows,
+    waiting_row,
     worker_options,
 )
 from upstream.service.referrals.states import IllegalTransition, Status
+from upstream.service.ui.lists import list_page
 
 STAFF = STAFF_ROLES
 SUBMITTED_KEY = "referrals:submitted"
+BOARD_WAITING_SHOWN = 5
+"""How many people from the head of each team's waiting list the board shows."""
 
 
 def _referrals(request):
@@ -96,11 +99,16 @@ def submitted(request):
 
 @allow(Role.REFERRER)
 def mine(request):
-    """Every referral this user made, with what has happened to it."""
-    referrals = list(_referrals(request).filter(referrer=request.user))
-    listed(request, "referrals.mine", [r.person_id for r in referrals])
+    """Every referral this user made, with what has happened to it: searchable by the name or
+    NHS number they gave, filtered by outcome or team, sorted and paged (``referrals.lists``)."""
+    referrals = _referrals(request).filter(referrer=request.user)
+    teams = [(str(pk), name) for pk, name in Team.objects.filter(
+        referrals__referrer=request.user).distinct().order_by("name").values_list("pk", "name")]
+    page = list_page(request, referrals, lists.mine_spec(request.user, teams))
+    listed(request, "referrals.mine", [r.person_id for r in page.rows])
     return render(request, "referrals/mine.jinja", {
-        "rows": [(r, ReferralPresenter(r), ReferredAsPresenter(r)) for r in referrals],
+        "list": page, "total": referrals.count() if page.is_narrowed else page.page.paginator.count,
+        "rows": [(r, ReferralPresenter(r), ReferredAsPresenter(r)) for r in page.rows],
     })
 
 
@@ -124,14 +132,14 @@ def detail(request, referral_id: int):
 
 @allow(*STAFF)
 def triage_queue(request):
-    """Referrals to the user's teams awaiting a triage decision: urgent first, then oldest."""
-    urgent_first = Case(When(urgency=Urgency.URGENT, then=Value(0)), default=Value(1),
-                        output_field=IntegerField())
-    referrals = list(
-        _referrals(request).filter(triage_outcome="").order_by(urgent_first, "received_at"))
-    listed(request, "referrals.triage_queue", [r.person_id for r in referrals])
+    """Referrals to the user's teams awaiting a triage decision: urgent first, then oldest;
+    with days waiting since each was received."""
+    page = list_page(request, _referrals(request).filter(triage_outcome=""),
+                     lists.triage_spec(request.user))
+    listed(request, "referrals.triage_queue", [r.person_id for r in page.rows])
     return render(request, "referrals/triage_queue.jinja", {
-        "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in referrals],
+        "list": page,
+        "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in page.rows],
     })
 
 
@@ -188,22 +196,30 @@ def _triage_message(result: services.TriageResult) -> str:
 
 @allow(Role.TEAM_LEAD)
 def board(request):
-    """For each of the lead's teams: accepted and waiting people, and each worker's caseload."""
-    teams = []
-    for team in request.user.teams.order_by("name"):
-        accepted = _episodes(request).filter(team=team, status=Status.TRIAGED).order_by("opened_at")
-        teams.append({
-            "team": team,
-            "accepted": [(e, PersonPresenter(e.person)) for e in accepted],
-            "waiting": waiting_rows(team),
-            "loads": services.caseload_counts(team),
-            "workers": worker_options(team),
-        })
+    """Accepted people not yet allocated (searchable, paged, with a worker to choose for
+    each), the head of each team's waiting list, and each worker's caseload."""
+    teams = list(request.user.teams.order_by("name"))
+    page = list_page(request, _episodes(request).filter(status=Status.TRIAGED),
+                     lists.accepted_spec(request.user))
+    workers = {team.pk: worker_options(team) for team in teams}
+    waiting_heads = services.waiting_queryset(teams).filter(position__lte=BOARD_WAITING_SHOWN)
+    waiting = {team.pk: [] for team in teams}
+    for episode in waiting_heads.order_by("team__name", "position"):
+        waiting[episode.team_id].append(waiting_row(episode))
+    waiting_counts = dict(services.waiting_queryset(teams).order_by().values_list("team_id")
+                          .annotate(n=Count("pk")).values_list("team_id", "n"))
     listed(request, "referrals.board", [
-        *(e.person_id for t in teams for e, _ in t["accepted"]),
-        *(row.episode.person_id for t in teams for row in t["waiting"]),
+        *(e.person_id for e in page.rows),
+        *(row.episode.person_id for rows in waiting.values() for row in rows),
     ])
-    return render(request, "referrals/board.jinja", {"teams": teams})
+    return render(request, "referrals/board.jinja", {
+        "list": page, "workers": workers,
+        "accepted": [(e, PersonPresenter(e.person), EpisodePresenter(e)) for e in page.rows],
+        "teams": [{"team": team, "waiting": waiting[team.pk],
+                   "waiting_count": waiting_counts.get(team.pk, 0),
+                   "loads": services.caseload_counts(team), "workers": workers[team.pk]}
+                  for team in teams],
+    })
 
 
 @allow(Role.TEAM_LEAD)
@@ -231,14 +247,15 @@ def allocate(request, episode_id: int):
 
 @allow(*STAFF)
 def waiting(request):
-    """Each of the user's teams' waiting lists, in allocation order, with days waited."""
-    teams = [
-        {"team": team, "entries": waiting_rows(team)}
-        for team in request.user.teams.order_by("name")
-    ]
-    listed(request, "referrals.waiting",
-           [row.episode.person_id for t in teams for row in t["entries"]])
-    return render(request, "referrals/waiting.jinja", {"teams": teams})
+    """The user's teams' waiting lists: each person's place in their team's allocation order
+    and the days waited since referral (the clock starts at referral, not at triage)."""
+    page = list_page(request, services.waiting_queryset(request.user.teams.all()),
+                     lists.waiting_spec(request.user))
+    listed(request, "referrals.waiting", [e.person_id for e in page.rows])
+    return render(request, "referrals/waiting.jinja", {
+        "list": page, "rows": [waiting_row(e) for e in page.rows],
+        "has_teams": request.user.teams.exists(),
+    })
 
 
 # --- The episode hub ------------------------------------------------------------------------
@@ -302,10 +319,12 @@ def transition(request, episode_id: int):
 def identity_queue(request):
     """Referrals to the lead's teams whose NHS number matched a record with a different date of
     birth or family name: each waits for the lead to confirm who the person is."""
-    referrals = list(_referrals(request).identity_to_confirm().order_by("received_at"))
-    listed(request, "referrals.identity_queue", [r.person_id for r in referrals])
+    page = list_page(request, _referrals(request).identity_to_confirm(),
+                     lists.identity_spec(request.user))
+    listed(request, "referrals.identity_queue", [r.person_id for r in page.rows])
     return render(request, "referrals/identity_queue.jinja", {
-        "rows": [(r, ReferralPresenter(r), PersonPresenter(r.person)) for r in referrals],
+        "list": page,
+        "rows": [(r, ReferralPresenter(r), ReferredAsPresenter(r)) for r in page.rows],
     })
 
 
@@ -388,9 +407,11 @@ def history(request, person_id: int):
 @allow(Role.TEAM_LEAD)
 def break_glass_log(request):
     """Every break-glass opening by members of the lead's teams, newest first."""
-    openings = BreakGlass.objects.filter(
-        user__teams__in=request.user.teams.all()).distinct().select_related("user", "person")
-    listed(request, "referrals.break_glass_log", [o.person_id for o in openings[:200]])
+    members = User.objects.filter(teams__in=request.user.teams.all())
+    openings = BreakGlass.objects.filter(user__in=members).select_related("user", "person")
+    page = list_page(request, openings, lists.break_glass_spec(request.user))
+    listed(request, "referrals.break_glass_log", [o.person_id for o in page.rows])
     return render(request, "referrals/break_glass_log.jinja", {
-        "rows": [(o, PersonPresenter(o.person), date_time(o.opened_at)) for o in openings[:200]],
+        "list": page,
+        "rows": [(o, PersonPresenter(o.person), date_time(o.opened_at)) for o in page.rows],
     })

@@ -400,3 +400,22 @@ def _reallocate(episode: Episode, worker, *, by, expected_version: int | None) -
     Episode.objects.filter(pk=episode.pk).update(worker=worker)
     episode.worker = worker
     record(by, Action.CHANGE, episode, detail="worker changed at huddle")
+
+
+def decisions_in_week(user, week_of: datetime.date):
+    """The huddle decisions the user may see, recorded for the week starting ``week_of``."""
+    return (HuddleDecision.objects.for_user(user).filter(week_of=monday_of(week_of))
+            .select_related("episode__person", "decided_by", "new_worker")
+            .prefetch_related("agreed_with"))
+
+
+def not_engaged_proposals(user) -> list[Episode]:
+    """Episodes of the user's teams where the cadence has run out with no reply: the "did not
+    engage" proposals the huddle decides on."""
+    episodes = (Episode.objects.for_user(user).filter(team__in=user.teams.all(),
+                                                      status__in=[s.value for s in TRYING])
+                .select_related("person", "team", "worker").prefetch_related("contacts"))
+    steps: dict[int, list[CadenceStep]] = {}
+    for step in CadenceStep.objects.filter(team__in=user.teams.all()).order_by("day", "id"):
+        steps.setdefault(step.team_id, []).append(step)
+    return [e for e in episodes if proposes_not_engaged(e, steps.get(e.team_id, []))]
