@@ -14,6 +14,7 @@ from upstream.service.referrals.services import (
     allocate,
     caseload_counts,
     put_on_waiting_list,
+    submit_referral,
     transition,
     waiting_list,
 )
@@ -77,7 +78,7 @@ def test_waiting_list_is_urgent_first_then_longest_waiting(refer, lead, heart, m
                                     ("Urgent new", "urgent", 1), ("Urgent old", "urgent", 4)]:
         episode = accepted(refer, lead, person=make_person(given_name=name), urgency=urgency)
         put_on_waiting_list(episode, by=lead)
-        Episode.objects.filter(pk=episode.pk).update(waiting_since=now - timedelta(days=days_ago))
+        Episode.objects.filter(pk=episode.pk).update(opened_at=now - timedelta(days=days_ago))
         order[episode.pk] = name
     entries = waiting_list(heart, today=timezone.localdate(now))
     assert [order[e.episode.pk] for e in entries] == ["Urgent old", "Urgent new", "Older", "Newer"]
@@ -88,10 +89,32 @@ def test_waiting_list_is_urgent_first_then_longest_waiting(refer, lead, heart, m
 def test_waiting_page_shows_days_waiting(client, refer, lead, make_person):
     episode = accepted(refer, lead, person=make_person(given_name="Patient"))
     put_on_waiting_list(episode, by=lead)
-    Episode.objects.filter(pk=episode.pk).update(
-        waiting_since=timezone.now() - timedelta(days=12))
+    Episode.objects.filter(pk=episode.pk).update(opened_at=timezone.now() - timedelta(days=12))
     html = signed_in(client, lead).get(reverse("referrals:waiting")).content.decode()
     assert "Patient" in html and ">12<" in html and "Days waiting" in html
+
+
+def test_the_waiting_clock_starts_at_referral_not_at_triage(client, make_person, heart, lead,
+                                                            referrer):
+    """Referred 20 days ago, triaged onto the waiting list today: 20 days waiting, and the
+    person referred earlier is ahead of one referred later but triaged first."""
+    now = timezone.now()
+    late = refer_at(make_person(given_name="Later"), heart, referrer, now - timedelta(days=3))
+    early = refer_at(make_person(given_name="Earlier"), heart, referrer, now - timedelta(days=20))
+    for referral in (late, early):  # the later referral is triaged first
+        transition(referral.episode, "triaged", by=lead, reason="accepted")
+        put_on_waiting_list(referral.episode, by=lead)
+    entries = waiting_list(heart, today=timezone.localdate(now))
+    assert [e.episode.person.given_name for e in entries] == ["Earlier", "Later"]
+    assert [e.waiting_days for e in entries] == [20, 3]
+    html = signed_in(client, lead).get(reverse("referrals:waiting")).content.decode()
+    assert ">20<" in html and ">3<" in html
+
+
+def refer_at(person, team, referrer, received_at):
+    return submit_referral(person=person, team=team, source="pathway_clinician",
+                           needs=["loneliness"], urgency="routine", consent_given=True,
+                           referrer=referrer, received_at=received_at)
 
 
 def test_board_shows_accepted_waiting_and_caseloads(client, refer, lead, worker, second_worker,

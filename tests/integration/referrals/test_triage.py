@@ -115,7 +115,8 @@ def test_triage_queue_lists_untriaged_referrals_urgent_first(client, refer, work
     triage(done, "accept", by=worker)
     html = signed_in(client, worker).get(reverse("referrals:triage")).content.decode()
     assert "Elsewhere" not in html and "Handled" not in html
-    assert html.index("Pressing") < html.index("Routine")
+    rows = html[html.index("<tbody"):]
+    assert rows.index("Pressing Synthetic") < rows.index("Routine Synthetic")
     assert urgent.pk and routine.pk
 
 
