@@ -81,7 +81,8 @@ INTENDED_ROLES = {
 Commissioners appear only on the insights dashboard; administrators work in the admin site,
 the audit log and the dashboard, not on named records."""
 
-PUBLIC = {"healthz", "accounts:login", "accounts:login_code"}
+PUBLIC = {"healthz", "status", "accessibility", "privacy", "help", "accounts:login",
+          "accounts:login_code"}
 """Pages meant to be open to anyone."""
 
 OK = {200, 302, 405}

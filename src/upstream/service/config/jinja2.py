@@ -2,8 +2,10 @@
 
 Templates are looked up in the app folders (``<app>/jinja2/<app>/...``) and the service's
 ``jinja2/`` folder first, then in the NHS.UK frontend macros package. Globals available in
-every template: ``static``, ``url``, ``get_messages``, ``navigation``; ``request``,
-``csrf_input`` and ``csrf_token`` come from Django's Jinja2 backend.
+every template: ``static``, ``url``, ``get_messages``, ``navigation``, ``footer_links``;
+``request``, ``csrf_input`` and ``csrf_token`` come from Django's Jinja2 backend. Filters from
+``ui.format``: ``long_date``, ``date_time``, ``relative_day``, ``nhs_number``, ``plural``,
+``duration``.
 """
 
 from django.contrib import messages
@@ -11,7 +13,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from upstream.service.accounts.navigation import navigation
+from upstream.service.ui import format as ui_format
+from upstream.service.ui.nav import footer_links, navigation
 
 
 def url(viewname: str, *args, **kwargs) -> str:
@@ -30,5 +33,14 @@ def environment(**options) -> Environment:
         url=url,
         get_messages=messages.get_messages,
         navigation=navigation,
+        footer_links=footer_links,
+    )
+    env.filters.update(
+        long_date=ui_format.long_date,
+        date_time=ui_format.date_time,
+        relative_day=ui_format.relative_day,
+        nhs_number=ui_format.nhs_number,
+        plural=ui_format.plural,
+        duration=ui_format.duration,
     )
     return env

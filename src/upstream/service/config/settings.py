@@ -221,9 +221,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        # NHS.UK frontend's CSS loads the Frutiger web font from the NHS's own asset server
-        # (the font is licensed for NHS services, so it is not shipped); Arial when unreachable.
-        "font-src": [SELF, "https://assets.nhs.uk"],
+        # Fonts are the device's own (static/upstream/upstream.css); nothing from another host.
+        "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

@@ -12,6 +12,10 @@ from upstream.service.config import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("status", views.status, name="status"),
+    path("accessibility", views.accessibility, name="accessibility"),
+    path("privacy", views.privacy, name="privacy"),
+    path("help", views.help_page, name="help"),
     path("accounts/", include("upstream.service.accounts.urls")),
     path("people/", include("upstream.service.people.urls")),
     path("referrals/", include("upstream.service.referrals.urls")),
@@ -23,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# API paths get JSON errors, every other path Django's pages (config/views.py).
+# API paths get JSON errors, every other path an NHS.UK error page (config/views.py).
 handler400 = views.bad_request
 handler403 = views.permission_denied
 handler404 = views.not_found

@@ -1,7 +1,11 @@
-"""The header navigation for each role: the one place that decides which links a role sees."""
+"""The header navigation for each role: the one place that decides which links a role sees.
+
+Staff start their day with Today (everything due or overdue), then Triage (new referrals), then
+the caseload and the allocation board."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 from upstream.service.accounts.models import Role
@@ -11,21 +15,27 @@ from upstream.service.accounts.models import Role
 class NavItem:
     text: str
     href: str
+    active: bool = False
 
 
 _NAV: dict[str, list[tuple[str, str]]] = {
     Role.REFERRER: [("My referrals", "referrals:mine"), ("Refer someone", "referrals:new")],
     Role.LINK_WORKER: [
+        ("Today", "schedules:today"),
+        ("Triage", "referrals:triage"),
         ("My caseload", "engagement:caseload"),
         ("Outbox", "outreach:outbox"),
-        ("Triage", "referrals:triage"),
+        ("Find a person", "people:search"),
     ],
     Role.TEAM_LEAD: [
+        ("Today", "schedules:today"),
+        ("Triage", "referrals:triage"),
         ("Allocation", "referrals:board"),
         ("Waiting list", "referrals:waiting"),
         ("Huddle", "engagement:huddle"),
         ("Outbox", "outreach:outbox"),
-        ("Triage", "referrals:triage"),
+        ("Schedules", "schedules:index"),
+        ("Find a person", "people:search"),
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],
     Role.ADMIN: [("Administration", "admin:index"), ("Audit log", "audit:events")],
@@ -33,15 +43,43 @@ _NAV: dict[str, list[tuple[str, str]]] = {
 _FOR_EVERYONE: list[tuple[str, str]] = [("Account security", "accounts:two_factor")]
 
 
-def navigation(user) -> list[NavItem]:
-    """Links for ``user``'s role; a link whose page does not exist yet is left out."""
+def navigation(user, current_path: str = "") -> list[NavItem]:
+    """Links for ``user``'s role, each marked ``active`` when ``current_path`` is under it; a
+    link whose page does not exist yet is left out."""
     role = getattr(user, "role", "")
     if role not in _NAV:
         return []
     items = []
     for text, name in [*_NAV[role], *_FOR_EVERYONE]:
         try:
-            items.append(NavItem(text, reverse(name)))
+            href = reverse(name)
         except NoReverseMatch:
             continue
+        active = bool(current_path) and current_path.startswith(href)
+        items.append(NavItem(text, href, active=active))
+    if apps.is_installed("upstream.service.notifications"):
+        items.append(_notifications(user, current_path))
     return items
+
+
+def _notifications(user, current_path: str) -> NavItem:
+    """The notifications link, its text carrying the user's unread count."""
+    from upstream.service.notifications.presenters import nav_label
+    from upstream.service.notifications.services import unread_count
+
+    href = reverse("notifications:inbox")
+    return NavItem(nav_label(unread_count(user)), href, active=current_path.startswith(href))
+
+
+FOOTER: list[tuple[str, str]] = [
+    ("Accessibility statement", "accessibility"),
+    ("Privacy notice", "privacy"),
+    ("Help and contact", "help"),
+    ("Service status", "status"),
+]
+"""The footer links every page carries, signed in or not."""
+
+
+def footer_links() -> list[NavItem]:
+    """The footer's links."""
+    return [NavItem(text, reverse(name)) for text, name in FOOTER]
