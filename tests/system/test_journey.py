@@ -43,11 +43,11 @@ def refer(visitor) -> None:
     page.get_by_label("Year").fill("1958")
     page.get_by_label("Female", exact=True).check()
     page.get_by_label("Postcode").fill("E1 4NS")
-    page.get_by_label("Phone number").fill("07700 900123")
+    page.get_by_label("Phone number", exact=True).fill("07700 900123")
     page.get_by_label("Team to refer to").select_option(label="Heart Centre social prescribing")
     page.get_by_label("Money, benefits and debt").check()
     page.get_by_label("Loneliness and social isolation").check()
-    page.get_by_label("Anything else the team should know (optional)").fill(
+    page.get_by_label("Reason for referral").fill(
         "Struggling to make ends meet since her heart attack.")
     page.get_by_role("group", name="Has the person agreed to be referred?").get_by_label(
         "Yes").check()
@@ -103,6 +103,9 @@ def work_with_the_person(visitor) -> None:
     visitor.follow("Close")
     page.get_by_label("Outcomes", exact=True).fill(
         "Benefits in payment; goes to the lunch club weekly and feels less alone.")
+    # Both goals are still "not started": closing asks for them to be reviewed first.
+    expect(page.locator("main")).to_contain_text("Goals not started")
+    page.get_by_label("I have reviewed these goals: close with them as they are").check()
     visitor.submit("Close episode and write summary")
     expect(page.locator("main")).to_contain_text("Benefits in payment")
 

@@ -164,3 +164,22 @@ def test_the_ed_team_works_to_3_conversations_with_moves_a_crisis_plan_and_netwo
     other_teams = Episode.objects.exclude(team=practice.team)
     assert not ContactAttempt.objects.filter(episode__in=other_teams,
                                              conversation__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_record_carries_safety_child_details_notes_and_notifications(world):
+    from upstream.service.notifications.models import Notification
+    from upstream.service.people.models import SafetyFlag
+    from upstream.service.referrals.children import is_child
+    from upstream.service.referrals.models import CaseNote
+
+    assert {f.kind for f in SafetyFlag.objects.filter(resolved_at__isnull=True)} == {
+        "lone_working", "safeguarding_adult"}
+    children = [r for r in Referral.objects.select_related("person")
+                if is_child(r.person.date_of_birth, r.received_at.date())]
+    assert children and all(r.parent_carer_name and r.consent_by for r in children)
+    assert any(r.safeguarding_concerns for r in children)
+    assert CaseNote.objects.filter(corrects__isnull=False).exists()
+    referrer = User.objects.get(username="nkechi.eze")
+    assert Notification.objects.filter(recipient=referrer, read_at__isnull=True).count() == 3
+    assert Notification.objects.filter(recipient=referrer).count() > 3

@@ -3,6 +3,7 @@
 import datetime
 import re
 import zlib
+from html import unescape
 
 import pytest
 
@@ -10,6 +11,7 @@ from upstream.service.accounts.models import Role
 from upstream.service.audit.models import Action, AuditEvent
 from upstream.service.engagement import services
 from upstream.service.engagement.models import DischargeSummary, GoalStatus
+from upstream.service.people.models import Person
 from upstream.service.referrals.states import IllegalTransition, Status
 
 from . import factories as make
@@ -133,3 +135,122 @@ def test_other_referrers_and_teams_cannot_see_the_summary(client, worked_episode
         for suffix in ["summary/", "summary.pdf"]:
             url = f"/engagement/episodes/{worked_episode.pk}/{suffix}"
             assert client.get(url).status_code == 404
+
+
+# -- issue 10: readiness to share, goals not started, the PDF's contents and tags --------------
+
+
+def close(episode, worker):
+    return services.close_episode(episode, by=worker, outcomes="Goes to lunch club weekly",
+                                  themes=["loneliness"])
+
+
+def summary_page(client, user, episode) -> str:
+    client.force_login(user)
+    return unescape(client.get(f"/engagement/episodes/{episode.pk}/summary/").content.decode())
+
+
+def test_summary_is_ready_to_share_only_with_consent_and_gp(client, worked_episode, worker):
+    close(worked_episode, worker)
+    person = worked_episode.person
+    Person.objects.filter(pk=person.pk).update(consent_to_share=False, gp_practice_ods="")
+
+    page = summary_page(client, worker, worked_episode)
+    assert "Not ready to share with the GP: record the person's consent to share with their " \
+           "GP and their GP practice" in page
+    assert "Ready to share with the GP." not in page
+
+    Person.objects.filter(pk=person.pk).update(consent_to_share=True)
+    page = summary_page(client, worker, worked_episode)
+    assert "Not ready to share with the GP: record their GP practice" in page
+
+    Person.objects.filter(pk=person.pk).update(gp_practice_ods="A81001",
+                                               gp_practice_name="Riverside Surgery")
+    page = summary_page(client, worker, worked_episode)
+    assert "Ready to share with the GP." in page and "Not ready" not in page
+    assert "Riverside Surgery (A81001)" in page
+
+
+def test_closing_message_does_not_claim_ready_without_consent(client, worked_episode, worker):
+    Person.objects.filter(pk=worked_episode.person_id).update(consent_to_share=False)
+    client.force_login(worker)
+    response = client.post(f"/engagement/episodes/{worked_episode.pk}/close/", {
+        "form": "close", "close-version": worked_episode.version,
+        "close-themes": ["loneliness"], "close-outcomes": "Goes out weekly",
+        "close-goals_summary": "", "close-onward_services": ""}, follow=True)
+    page = unescape(response.content.decode())
+    assert "Episode closed. Not ready to share with the GP" in page
+    assert "ready to share." not in page.lower().replace("not ready to share", "")
+
+
+def test_goals_not_started_prompt_a_review_before_closing(client, worked_episode, worker):
+    services.add_goal(worked_episode, by=worker, description="Try the walking group")
+    worked_episode.refresh_from_db()
+    client.force_login(worker)
+    url = f"/engagement/episodes/{worked_episode.pk}/close/"
+    data = {"form": "close", "close-version": worked_episode.version,
+            "close-themes": ["loneliness"], "close-outcomes": "Goes out weekly",
+            "close-goals_summary": "", "close-onward_services": ""}
+
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    page = unescape(refused.content.decode())
+    assert "1 goal is still not started" in page and "Try the walking group" in page
+    assert f'href="/engagement/episodes/{worked_episode.pk}/plan/"' in page
+    assert not DischargeSummary.objects.exists()
+    worked_episode.refresh_from_db()
+    assert worked_episode.status != Status.CLOSED
+
+    confirmed = client.post(url, {**data, "goals_reviewed": "yes"})
+    assert confirmed.status_code == 302
+    assert DischargeSummary.objects.filter(episode=worked_episode).exists()
+
+
+def test_pdf_has_contact_marking_reason_what_matters_and_tags(client, worked_episode, worker):
+    close(worked_episode, worker)
+    referral = worked_episode.referrals.get()
+    referral.reason = "Lives alone since a heart attack"
+    referral.save()
+    client.force_login(worker)
+    data = client.get(f"/engagement/episodes/{worked_episode.pk}/summary.pdf").content
+    text = pdf_text(data)
+
+    assert text.count("OFFICIAL-SENSITIVE: personal") >= 2  # header and footer
+    assert worked_episode.team.name in text
+    assert "Reason for referral" in text and "Lives alone since a heart attack" in text
+    assert "What matters to the person" in text and "Feeling less alone" in text
+    # Tagged for screen readers: language, a structure tree, marked content and an outline.
+    assert b"/Lang (en-GB)" in data
+    assert b"/StructTreeRoot" in data and b"/MarkInfo" in data
+    assert b"/Outlines" in data
+    assert re.search(rb"/DisplayDocTitle true", data)
+
+
+def test_team_contact_details_come_from_outreach_settings_when_set(client, worked_episode,
+                                                                    worker):
+    settings_model = pytest.importorskip("upstream.service.outreach.models").OutreachSettings
+    settings_model.objects.create(team=worked_episode.team, phone="020 7946 0000",
+                                  email="team@example.org", address="Heart Centre\nLondon E1")
+    close(worked_episode, worker)
+    page = summary_page(client, worker, worked_episode)
+    assert "Phone: 020 7946 0000" in page and "Email: team@example.org" in page
+    client.force_login(worker)
+    text = pdf_text(client.get(f"/engagement/episodes/{worked_episode.pk}/summary.pdf").content)
+    assert "Phone: 020 7946 0000" in text
+
+
+def test_open_episode_hub_has_no_summary_link(client, team, worker):
+    episode = make.episode(team, worker=worker, status=Status.ENGAGED)
+    client.force_login(worker)
+    page = client.get(f"/referrals/episodes/{episode.pk}/").content.decode()
+    assert f"/engagement/episodes/{episode.pk}/summary/" not in page
+    close(episode, worker)
+    page = client.get(f"/referrals/episodes/{episode.pk}/").content.decode()
+    assert f"/engagement/episodes/{episode.pk}/summary/" in page
+
+
+def test_referrer_summary_page_shows_marking(client, worked_episode, worker):
+    close(worked_episode, worker)
+    referrer = make.user(Role.REFERRER)
+    worked_episode.referrals.update(referrer=referrer)
+    assert "OFFICIAL-SENSITIVE: personal" in summary_page(client, referrer, worked_episode)

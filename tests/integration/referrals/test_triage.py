@@ -59,7 +59,8 @@ def test_accept_with_a_full_worker_waits_and_says_why(refer, lead, worker, heart
 ])
 def test_rejection_reasons_close_the_episode(refer, worker, reason, ending):
     referral = refer()
-    triage(referral, "reject", by=worker, reject_reason=reason, note="checked with GP")
+    triage(referral, "reject", by=worker, reject_reason=reason, note="checked with GP",
+           reject_detail="service closed to new referrals" if reason == "other" else "")
     referral.refresh_from_db()
     episode = referral.episode
     episode.refresh_from_db()
@@ -103,7 +104,7 @@ def test_a_referral_cannot_be_triaged_twice(refer, worker):
     referral = refer()
     triage(referral, "accept", by=worker)
     with pytest.raises(TriageError, match="already been triaged"):
-        triage(referral, "reject", by=worker, reject_reason="other")
+        triage(referral, "reject", by=worker, reject_reason="other", reject_detail="not needed")
 
 
 def test_triage_queue_lists_untriaged_referrals_urgent_first(client, refer, worker, diabetes,

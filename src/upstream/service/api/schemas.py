@@ -24,7 +24,7 @@ from pydantic import (
 
 from upstream.service.people import dates
 from upstream.service.people.models import ContactChannel
-from upstream.service.referrals.models import ReferralSource, Urgency
+from upstream.service.referrals.models import ConsentBy, ReferralSource, Urgency
 from upstream.standards import nhs_number, phone, postcode
 from upstream.standards.vocabularies import NEEDS, SEX
 
@@ -196,8 +196,29 @@ class PersonIn(Schema):
         return value
 
 
+class ParentCarerIn(Schema):
+    """A child's parent or carer (required when the person is under 18 on the day of
+    referral)."""
+
+    name: Text(160, min_length=1) = Field(examples=["Sam Example"])
+    relationship: Text(80, min_length=1) = Field(examples=["Mother"])
+    phone: Text(30, min_length=1) = Field(examples=["07700 900123"])
+    parental_responsibility: bool = Field(
+        description="Whether this person has parental responsibility for the child.")
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        if problem := phone.validation_error(value):
+            raise ValueError(problem)
+        return phone.normalise(value)
+
+
 class ReferralIn(Schema):
-    """What the person is referred for, to which team, and by whom."""
+    """What the person is referred for, to which team, and by whom. For a child (under 18 on
+    the day of referral) ``parent_carer``, ``safeguarding_concerns`` (and
+    ``safeguarding_details`` when true) and ``consent_by`` are required: without them the
+    answer is 422 naming each missing field."""
 
     team: TeamReference = Field(
         description="The team, by id (number) or exact name (string). It must be one of the "
@@ -214,10 +235,18 @@ class ReferralIn(Schema):
         ),
         examples=[["money_debt", "loneliness"]],
     )
-    reason: Text(4000, multiline=True) = Field(
-        "", description="Why the referrer thinks the person would benefit.",
+    reason: Text(4000, min_length=1, multiline=True) = Field(
+        description="The reason for referral: why the referrer thinks the person would benefit.",
         examples=["Three ED attendances this year; lives alone; struggling with bills."],
     )
+    parent_carer: ParentCarerIn | None = Field(
+        None, description="For a child: their parent or carer. Required under 18.")
+    safeguarding_concerns: bool | None = Field(
+        None, description="For a child: are there any safeguarding concerns? Required under 18.")
+    safeguarding_details: Text(2000, multiline=True) = Field(
+        "", description="The safeguarding concerns; required when safeguarding_concerns is true.")
+    consent_by: ConsentBy | None = Field(
+        None, description="For a child: who agreed to the referral. Required under 18.")
     urgency: Urgency = Urgency.ROUTINE
     consent_given: bool = Field(
         description="The person agreed to be referred. Must be true.",

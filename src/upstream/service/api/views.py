@@ -47,6 +47,13 @@ def submit_referral(request, submission: ReferralSubmission):
         }]) from problem
     except services.TeamNotPermitted as problem:
         raise HttpError(403, str(problem)) from problem
+    except services.ChildDetailsMissing as problem:
+        # Several missing parent or carer fields under a missing object are reported once.
+        raise RequestValidationError([
+            {"loc": ("body", "submission", "referral", *path.split(".")), "msg": message,
+             "type": "missing_for_child"}
+            for path, message in dict(problem.missing).items()
+        ]) from problem
     except ModelValidationError as problem:
         raise RequestValidationError([
             {"loc": ("body", "submission", "person", name), "msg": message,

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "upstream.service.audit",
     "upstream.service.people",
     "upstream.service.referrals",
+    "upstream.service.notifications",
     "upstream.service.practice",
     "upstream.service.engagement",
     "upstream.service.outreach",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("upstream.service.accounts.urls")),
     path("people/", include("upstream.service.people.urls")),
     path("referrals/", include("upstream.service.referrals.urls")),
+    path("notifications/", include("upstream.service.notifications.urls")),
     path("engagement/", include("upstream.service.engagement.urls")),
     path("outreach/", include("upstream.service.outreach.urls")),
     path("insights/", include("upstream.service.insights.urls")),

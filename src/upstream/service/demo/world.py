@@ -23,6 +23,7 @@ from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_d
 from upstream.service.demo.outreach import add_outreach
 from upstream.service.demo.people import PersonDetails, make_person
 from upstream.service.demo.practice import add_practice
+from upstream.service.demo.record import add_record_safety
 from upstream.service.demo.schedules import add_schedules
 from upstream.service.demo.totp import DEMO_TOTP_KEY
 from upstream.service.people.services import find_or_create_person
@@ -316,6 +317,7 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
         _identity_to_confirm(journeys)
         add_outreach(staff)
         add_practice(staff[HIGH_INTENSITY_USE.name].team, random.Random(f"{seed}-practice"))
+        add_record_safety(journeys, random.Random(f"{seed}-record"))
         add_schedules(staff, random.Random(f"{seed}-schedules"), heart=HEART.name,
                       programme_12_weeks=HIGH_INTENSITY_USE.name,
                       children=CHILDREN_AND_YOUNG_PEOPLE.name)

@@ -12,7 +12,7 @@ from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
 from upstream.service.engagement.models import DischargeSummary, GoalStatus
 from upstream.service.outreach.preferences import contact_panel
-from upstream.service.people.presenters import long_date, plural
+from upstream.service.people.presenters import active_flags, gp_practice, long_date, plural
 from upstream.service.practice.conversations import applies as applies_three_conversations
 from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
 from upstream.service.referrals.models import Episode
@@ -72,6 +72,8 @@ def episode_header(episode: Episode) -> dict:
         "status": status_tag(episode.status),
         "hub_url": episode_hub_url(episode),
         "conversation": episode_conversation(episode),
+        "flags": active_flags(person),
+        "flags_url": reverse("people:flags", args=[person.pk]),
     }
 
 
@@ -215,17 +217,70 @@ def sessions_view(episode: Episode) -> dict:
 
 # -- discharge summary ------------------------------------------------------------------------
 
+CONFIDENTIALITY_MARKING = "OFFICIAL-SENSITIVE: personal"
+"""The Government Security Classification marking every discharge summary carries."""
+
+
+def sharing_readiness(person) -> tuple[bool, str]:
+    """Whether a discharge summary about ``person`` can be shared with their GP: only when they
+    agreed to share and their GP practice (ODS code) is recorded. The text says so, or names
+    what is missing."""
+    missing = []
+    if not person.consent_to_share:
+        missing.append("the person's consent to share with their GP")
+    if not person.gp_practice_ods:
+        missing.append("their GP practice")
+    if not missing:
+        return True, "Ready to share with the GP."
+    return False, ("Not ready to share with the GP: record " + " and ".join(missing)
+                   + " on their details first.")
+
+
+def team_contact(team) -> list[str]:
+    """The team's name and contact details (from its outreach settings, where set)."""
+    settings_ = getattr(team, "outreach", None)
+    lines = [team.name]
+    if settings_ is not None:
+        lines += [line for line in (settings_.address or "").splitlines() if line.strip()]
+        lines += [f"Phone: {settings_.phone}"] if settings_.phone else []
+        lines += [f"Email: {settings_.email}"] if settings_.email else []
+    if len(lines) == 1:
+        lines.append("Contact details not recorded: ask the team lead to add them")
+    return lines
+
+
+def goals_not_started(episode: Episode) -> list[str]:
+    """Descriptions of the episode's goals still "not started": closing asks the worker to
+    review them first (or confirm)."""
+    return [g.description for g in episode.goals.all() if g.status == "not_started"]
+
+
+def goals_not_started_problem(descriptions: list[str]) -> str:
+    count = len(descriptions)
+    which = "1 goal is" if count == 1 else f"{count} goals are"
+    return (f"{which} still not started. Review the goals on the plan first, or confirm that "
+            "you want to close with them as they are")
+
+
 def summary_view(summary: DischargeSummary) -> dict:
-    """The discharge summary as titled sections, shared by the printable page and the PDF."""
+    """The discharge summary as titled sections, shared by the printable page and the PDF:
+    the confidentiality marking, the team's contact details, whether it is ready to share
+    with the GP, the reason for referral and what matters to the person."""
     episode, person = summary.episode, summary.episode.person
     referrals = list(episode.referrals.all())
+    latest = episode.what_matters.first()
+    ready, readiness = sharing_readiness(person)
     return {
         "title": "Discharge summary",
+        "marking": CONFIDENTIALITY_MARKING,
+        "team_contact": team_contact(episode.team),
+        "ready_to_share": ready,
+        "readiness": readiness,
         "person": [
             ("Name", str(person)),
             ("NHS number", person.nhs_number_display),
             ("Date of birth", day(person.date_of_birth)),
-            ("GP practice", person.gp_practice_ods or "Not recorded"),
+            ("GP practice", gp_practice(person) or "Not recorded"),
             ("Consent to share", "Agreed to share with GP and community services"
              if person.consent_to_share else "Not recorded"),
         ],
@@ -242,6 +297,8 @@ def summary_view(summary: DischargeSummary) -> dict:
             ("Link worker", summary.written_by.display_name if summary.written_by else ""),
         ],
         "sections": [
+            ("Reason for referral", [r.reason for r in referrals if r.reason.strip()]),
+            ("What matters to the person", latest.what_matters.splitlines() if latest else []),
             ("Needs worked on", summary.themes_labels),
             ("Outcomes", summary.outcomes.splitlines()),
             ("Goals", summary.goals_summary.splitlines()),

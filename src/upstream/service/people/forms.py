@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from upstream.service.people import dates
-from upstream.service.people.models import Person
+from upstream.service.people.models import Person, SafetyFlag
 from upstream.standards import nhs_number, phone, postcode
 
 DATE_PARTS = ("day", "month", "year")
@@ -181,19 +181,48 @@ class PersonEditForm(PersonForm):
                 self.add_error("date_of_death", problem)
         return data
 
+    def clean_gp_practice_ods(self) -> str:
+        """Upper case without spaces; the model's validator checks the shape (A81001)."""
+        return "".join(self.cleaned_data["gp_practice_ods"].split()).upper()
+
     def changes(self) -> dict:
         """The validated values of the person's fields (``version`` is not one of them)."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
     class Meta(PersonForm.Meta):
         fields = PersonForm.Meta.fields + [
-            "gender_identity", "ethnic_category", "address", "gp_practice_ods", "email",
+            "gender_identity", "ethnic_category", "address", "gp_practice_name",
+            "gp_practice_ods", "email",
             "consent_to_share", "date_of_death",
         ]
         labels = {
             **PersonForm.Meta.labels,
             "gender_identity": "Gender identity",
             "ethnic_category": "Ethnic category",
+            "gp_practice_name": "GP practice name",
             "gp_practice_ods": "GP practice ODS code",
             "consent_to_share": "Agreed to share information with GP and community services",
         }
+
+
+class SafetyFlagForm(NamedErrorsMixin, forms.ModelForm):
+    """Raise a risk, safeguarding or lone-working flag on a person."""
+
+    class Meta:
+        model = SafetyFlag
+        fields = ["kind", "note"]
+        labels = {"kind": "What kind of flag is it?", "note": "What staff need to know"}
+        help_texts = {"note": "Facts, not opinions: what happened, what to do (for example, "
+                              "visit in pairs), and who else knows"}
+        error_messages = {
+            "kind": {"required": "Select what kind of flag it is"},
+            "note": {"required": "Enter what staff need to know",
+                     "max_length": "What staff need to know must be 2000 characters or fewer"},
+        }
+        widgets = {"kind": forms.RadioSelect}
+
+
+class ResolveFlagForm(NamedErrorsMixin, forms.Form):
+    resolution_note = forms.CharField(
+        label="Why is it resolved? (optional)", required=False, max_length=500,
+        error_messages={"max_length": "Why it is resolved must be 500 characters or fewer"})

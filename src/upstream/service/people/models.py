@@ -1,5 +1,8 @@
 """People referred to, or found for, a team. Synthetic only in demo and tests."""
 
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -11,6 +14,16 @@ from upstream.standards.vocabularies import ETHNIC_CATEGORIES, GENDER_IDENTITY, 
 def validate_nhs_number(value: str) -> None:
     if value and (problem := nhs_number.validation_error(value)):
         raise ValidationError(problem)
+
+
+ODS_PRACTICE_CODE = re.compile(r"^[A-Z][0-9]{5}$")
+"""The shape of a GP practice's ODS code: one letter then five digits, e.g. A81001."""
+
+
+def validate_ods_practice_code(value: str) -> None:
+    if value and not ODS_PRACTICE_CODE.match(value):
+        raise ValidationError(
+            "GP practice ODS code must be a letter followed by 5 numbers, like A81001")
 
 
 def validate_postcode(value: str) -> None:
@@ -67,7 +80,9 @@ class Person(Versioned):
     imd_decile = models.PositiveSmallIntegerField(
         "IMD decile", null=True, blank=True, help_text="1 = most deprived 10% of areas"
     )
-    gp_practice_ods = models.CharField("GP practice (ODS code)", max_length=8, blank=True)
+    gp_practice_name = models.CharField("GP practice name", max_length=120, blank=True)
+    gp_practice_ods = models.CharField("GP practice (ODS code)", max_length=8, blank=True,
+                                       validators=[validate_ods_practice_code])
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     preferred_channel = models.CharField(
@@ -102,3 +117,55 @@ class Person(Versioned):
     @property
     def nhs_number_display(self) -> str:
         return nhs_number.format_nhs_number(self.nhs_number) if self.nhs_number else "Not known"
+
+
+class FlagKind(models.TextChoices):
+    """Kinds of safety flag: what a worker must know before contacting or visiting."""
+
+    RISK_TO_SELF = "risk_to_self", "Risk to self"
+    RISK_TO_OTHERS = "risk_to_others", "Risk to others"
+    SAFEGUARDING_ADULT = "safeguarding_adult", "Safeguarding concern (adult)"
+    SAFEGUARDING_CHILD = "safeguarding_child", "Safeguarding concern (child)"
+    LONE_WORKING = "lone_working", "Lone-working warning"
+
+
+class SafetyFlagQuerySet(models.QuerySet):
+    def for_user(self, user) -> "SafetyFlagQuerySet":
+        """Flags on people this user's teams work with. Referrers see none: a flag is staff
+        knowledge, not part of what the referrer entered."""
+        from upstream.service.accounts.models import STAFF_ROLES, Role
+
+        if user.role in STAFF_ROLES or user.role == Role.ADMIN:
+            return self.filter(person__in=Person.objects.for_user(user))
+        return self.none()
+
+    def active(self) -> "SafetyFlagQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class SafetyFlag(models.Model):
+    """A risk, safeguarding or lone-working flag on a person: shown at the top of every staff
+    page about them while active. Never deleted: resolving records who and when."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="safety_flags")
+    kind = models.CharField(max_length=30, choices=FlagKind.choices)
+    note = models.TextField(max_length=2000)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.CharField(max_length=500, blank=True)
+
+    objects = SafetyFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safety flag {self.pk} ({self.get_kind_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resolved_at is None

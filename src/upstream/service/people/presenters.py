@@ -1,10 +1,11 @@
 """How a person's record reads on a page: formatted values and summary-list rows."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
 
-from upstream.service.people.models import Person
+from upstream.service.people.models import Person, SafetyFlag
 
 
 def long_date(value: date | datetime | None, *, empty: str = "") -> str:
@@ -85,7 +86,7 @@ class PersonPresenter:
                 row("Ethnic category", p.get_ethnic_category_display()),
                 row("Address", p.address),
                 row("Email", p.email),
-                row("GP practice (ODS code)", p.gp_practice_ods),
+                row("GP practice", gp_practice(p)),
                 row("Area (LSOA)", p.lsoa_code),
                 row("IMD decile", str(p.imd_decile) if p.imd_decile else ""),
                 row("Consent to share", "Yes" if p.consent_to_share else "No"),
@@ -93,6 +94,42 @@ class PersonPresenter:
             if p.date_of_death:
                 rows.append(row("Date of death", long_date(p.date_of_death)))
         return rows
+
+
+def gp_practice(person: Person) -> str:
+    """``Riverside Surgery (A81001)``, either part alone, or empty when neither is recorded."""
+    name, code = person.gp_practice_name, person.gp_practice_ods
+    if name and code:
+        return f"{name} ({code})"
+    return name or code
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """One safety flag as the warning callout and the flags page show it."""
+
+    id: int
+    kind: str
+    note: str
+    raised: str
+    resolved: str
+
+
+def flag_rows(flags) -> list[FlagRow]:
+    return [FlagRow(
+        f.pk, f.get_kind_display(), f.note,
+        f"Raised by {f.raised_by.display_name} on {date_time(f.raised_at)}",
+        (f"Resolved by {f.resolved_by.display_name if f.resolved_by else 'unknown'} on "
+         f"{date_time(f.resolved_at)}" + (f": {f.resolution_note}" if f.resolution_note else ""))
+        if f.resolved_at else "",
+    ) for f in flags]
+
+
+def active_flags(person: Person) -> list[FlagRow]:
+    """The person's active safety flags (risk, safeguarding, lone working), newest first: shown
+    in a warning callout at the top of every staff page about them."""
+    return flag_rows(SafetyFlag.objects.filter(person=person).active()
+                     .select_related("raised_by"))
 
 
 def saved_value(person: Person, name: str) -> str:

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 from upstream.service.concurrency import StaleRecord, bump_version
-from upstream.service.people.models import Person
+from upstream.service.people.models import Person, SafetyFlag
 from upstream.standards import nhs_number
 from upstream.standards.names import same_family_name
 
@@ -96,3 +97,30 @@ def update_person(person: Person, changes: dict, *, by,
         setattr(person, name, getattr(current, name))
     record(by, Action.CHANGE, current, detail="fields:" + ",".join(sorted(changed)))
     return changed
+
+
+# --- Safety flags ------------------------------------------------------------------------------
+
+def raise_flag(person: Person, *, kind: str, note: str, by) -> SafetyFlag:
+    """Put a safety flag on ``person`` (audited; the note is kept on the flag, not the log)."""
+    flag = SafetyFlag.objects.create(person=person, kind=kind, note=note.strip(), raised_by=by)
+    record(by, Action.CREATE, flag, detail=f"kind={kind}")
+    return flag
+
+
+class FlagAlreadyResolved(ValueError):
+    def __init__(self):
+        super().__init__("This flag has already been resolved.")
+
+
+def resolve_flag(flag: SafetyFlag, *, by, note: str = "") -> SafetyFlag:
+    """Mark ``flag`` resolved by ``by`` now (one UPDATE, so it is resolved once); it stays on
+    the record, listed as resolved. Raises ``FlagAlreadyResolved``."""
+    now = timezone.now()
+    changed = SafetyFlag.objects.filter(pk=flag.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=by, resolution_note=note.strip()[:500])
+    if changed != 1:
+        raise FlagAlreadyResolved()
+    record(by, Action.CHANGE, flag, detail="resolved")
+    flag.refresh_from_db()
+    return flag

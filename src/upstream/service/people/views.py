@@ -9,7 +9,12 @@ from upstream.service.accounts.models import Role
 from upstream.service.audit.services import viewed
 from upstream.service.people.forms import PersonEditForm
 from upstream.service.people.models import Person
-from upstream.service.people.presenters import PersonPresenter, error_list, saved_value
+from upstream.service.people.presenters import (
+    PersonPresenter,
+    active_flags,
+    error_list,
+    saved_value,
+)
 from upstream.service.people.services import StalePerson, update_person
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.presenters import EpisodePresenter
@@ -51,7 +56,7 @@ def edit(request, person_id: int):
         viewed(request, person)
     return render(request, "people/edit.jinja", {
         "person": person, "presenter": PersonPresenter(person), "form": form,
-        "errors": error_list(form),
+        "errors": error_list(form), "flags": active_flags(person),
     }, status=status)
 
 

@@ -8,11 +8,18 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from upstream.service.accounts.models import Team
-from upstream.service.people.forms import NamedErrorsMixin
-from upstream.service.referrals.models import ReferralSource, RejectReason, TriageOutcome, Urgency
+from upstream.service.referrals.children import CHILD_FIELDS, missing_child_details
+from upstream.service.referrals.models import (
+    ConsentBy,
+    ReferralSource,
+    RejectReason,
+    TriageOutcome,
+    Urgency,
+)
 from upstream.service.referrals.services import team_workers
 from upstream.service.referrals.states import TERMINAL, Status
-from upstream.standards import nhs_number
+from upstream.service.ui.forms import NamedErrorsMixin
+from upstream.standards import nhs_number, phone
 from upstream.standards.vocabularies import NEEDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -37,8 +44,14 @@ class ReferralDetailsForm(NamedErrorsMixin, forms.Form):
         label="What the person may want support with", choices=list(NEEDS.items()),
         error_messages={"required": "Select at least one need the person may want support with"},
     )
-    reason = forms.CharField(label="Anything else the team should know (optional)",
-                             required=False, max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason for referral", max_length=2000, widget=forms.Textarea,
+        help_text="Why you think the person would benefit, and anything the team should know",
+        error_messages={
+            "required": "Enter the reason for referral",
+            "max_length": "Reason for referral must be 2000 characters or fewer",
+        },
+    )
     urgency = forms.ChoiceField(label="Urgency", choices=Urgency.choices,
                                 initial=Urgency.ROUTINE)
     consent = forms.ChoiceField(
@@ -54,20 +67,88 @@ class ReferralDetailsForm(NamedErrorsMixin, forms.Form):
         return True
 
 
+YES_NO_BOOL = {"yes": True, "no": False}
+
+
+class ChildDetailsForm(NamedErrorsMixin, forms.Form):
+    """A child's parent or carer, the safeguarding question and who consented. Every field is
+    optional on its own; ``require_for_child`` makes them required (``children``), so the rule
+    is the server's whatever the browser shows."""
+
+    parent_carer_name = forms.CharField(label="Parent or carer's full name", required=False,
+                                        max_length=160)
+    parent_carer_relationship = forms.CharField(
+        label="Relationship to the child", required=False, max_length=80,
+        help_text="For example, mother, father, foster carer, grandparent")
+    parent_carer_phone = forms.CharField(label="Parent or carer's phone number", required=False,
+                                         max_length=30, help_text="UK number, for example "
+                                         "07700 900123")
+    parental_responsibility = forms.ChoiceField(
+        label="Does this person have parental responsibility?", choices=YES_NO, required=False)
+    safeguarding_concerns = forms.ChoiceField(
+        label="Are there any safeguarding concerns?", choices=YES_NO, required=False)
+    safeguarding_details = forms.CharField(
+        label="Safeguarding concerns", required=False, max_length=2000, widget=forms.Textarea,
+        help_text="What the concerns are and who else knows (for example, social care)",
+        error_messages={"max_length": "Safeguarding concerns must be 2000 characters or fewer"})
+    consent_by = forms.ChoiceField(label="Who agreed to the referral?",
+                                   choices=ConsentBy.choices, required=False)
+
+    def clean_parent_carer_phone(self) -> str:
+        typed = self.cleaned_data["parent_carer_phone"].strip()
+        if typed and (problem := phone.validation_error(typed)):
+            raise ValidationError(f"Parent or carer's phone number: {problem}")
+        return phone.normalise(typed) if typed else ""
+
+    def clean_parental_responsibility(self) -> bool | None:
+        return YES_NO_BOOL.get(self.cleaned_data["parental_responsibility"])
+
+    def clean_safeguarding_concerns(self) -> bool | None:
+        return YES_NO_BOOL.get(self.cleaned_data["safeguarding_concerns"])
+
+    def require_for_child(self) -> bool:
+        """Check the answers a child's referral must have; add an error naming each one left
+        out. True when all are there (call after ``is_valid``)."""
+        if not hasattr(self, "cleaned_data"):
+            return False
+        for name, message in missing_child_details(self.cleaned_data).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return not self.errors
+
+    def details(self) -> dict:
+        """The answers as ``Referral`` field values (for ``submit_referral``)."""
+        return {name: self.cleaned_data.get(name) for name in CHILD_FIELDS}
+
+
 class TriageForm(NamedErrorsMixin, forms.Form):
     """Accept (optionally allocating a worker), reject with a reason, or redirect."""
 
     outcome = forms.ChoiceField(label="Triage decision", choices=TriageOutcome.choices)
     worker = WorkerChoiceField(queryset=get_user_model().objects.none(), required=False,
-                               label="If you accept: allocate to (optional)",
+                               label="Allocate to (optional)",
                                empty_label="Do not allocate yet: add to the waiting list")
-    reject_reason = forms.ChoiceField(label="If you reject: why is it not accepted?",
+    reject_reason = forms.ChoiceField(label="Why is it not accepted?",
                                       choices=RejectReason.choices, required=False)
+    reject_detail = forms.CharField(
+        label="Reason in words", required=False, max_length=500,
+        help_text="Needed when the reason is Other. The referrer will see this.",
+        error_messages={"max_length": "Reason in words must be 500 characters or fewer"},
+    )
+    override_reason = forms.CharField(
+        label="If the worker's caseload is full: reason to allocate anyway (urgent only)",
+        required=False, max_length=500,
+        help_text="Team leads only, for an urgent referral. Recorded with your name.",
+        error_messages={"max_length": "Reason to allocate anyway must be 500 characters or fewer"},
+    )
     redirect_to = forms.ModelChoiceField(queryset=Team.objects.none(), required=False,
                                          label="If you redirect: team to redirect to",
                                          empty_label="Choose a team")
     note = forms.CharField(label="Triage note (optional)", required=False, max_length=2000,
-                           widget=forms.Textarea)
+                           widget=forms.Textarea,
+                           help_text="Seen by your team on the episode, not by the referrer",
+                           error_messages={
+                               "max_length": "Triage note must be 2000 characters or fewer"})
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, referral, **kwargs):
@@ -81,16 +162,25 @@ class TriageForm(NamedErrorsMixin, forms.Form):
         data = super().clean()
         if data.get("outcome") == TriageOutcome.REJECT and not data.get("reject_reason"):
             self.add_error("reject_reason", "Select why the referral is not accepted")
+        if (data.get("outcome") == TriageOutcome.REJECT
+                and data.get("reject_reason") == RejectReason.OTHER
+                and not (data.get("reject_detail") or "").strip()):
+            self.add_error("reject_detail",
+                           "Enter the reason in words: the referrer will see why it was not "
+                           "accepted")
         if data.get("outcome") == TriageOutcome.REDIRECT and not data.get("redirect_to"):
             self.add_error("redirect_to", "Select the team to redirect the referral to")
         return data
 
 
 class AllocateForm(NamedErrorsMixin, forms.Form):
-    """Give an accepted or waiting episode to a worker."""
+    """Give an accepted or waiting episode to a worker (``override_reason``: over a full
+    caseload, urgent referrals only, ``services.check_override``)."""
 
     worker = WorkerChoiceField(queryset=get_user_model().objects.none(), label="Allocate to",
                                empty_label="Choose a worker")
+    override_reason = forms.CharField(required=False, max_length=500,
+                                      label="If the caseload is full: reason to allocate anyway")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, episode, **kwargs):

@@ -18,6 +18,14 @@ from upstream.service.people.models import Person
 from upstream.service.referrals.states import LABELS, OPEN, Status
 
 
+class ConsentBy(models.TextChoices):
+    """Who agreed to a child's referral."""
+
+    YOUNG_PERSON = "young_person", "The young person"
+    PARENT_CARER = "parent_carer", "Their parent or carer"
+    BOTH = "both", "The young person and their parent or carer"
+
+
 class ReferralSource(models.TextChoices):
     PATHWAY_CLINICIAN = "pathway_clinician", "Secondary care pathway clinician"
     GP = "gp", "GP or primary care"
@@ -85,6 +93,10 @@ class Episode(models.Model):
     allocated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     next_review_on = models.DateField(null=True, blank=True)
+    caseload_override_reason = models.CharField(
+        max_length=500, blank=True,
+        help_text="why a team lead allocated an urgent case to a worker whose caseload was full",
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = EpisodeQuerySet.as_manager()
@@ -170,6 +182,10 @@ class Referral(models.Model):
     )
     triage_outcome = models.CharField(max_length=10, choices=TriageOutcome.choices, blank=True)
     reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    reject_detail = models.CharField(
+        max_length=500, blank=True,
+        help_text="the reason in words when rejected as 'other'; shown to the referrer",
+    )
     triage_note = models.TextField(blank=True)
     redirected_to = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="redirected_in"
@@ -199,11 +215,49 @@ class Referral(models.Model):
         related_name="+",
     )
     identity_resolved_at = models.DateTimeField(null=True, blank=True)
+    # A child (under 18 when referred): parent or carer, safeguarding and consent. Required for
+    # a child by the referral form and the API (``services.child_details_problems``).
+    parent_carer_name = models.CharField(max_length=160, blank=True)
+    parent_carer_relationship = models.CharField(max_length=80, blank=True)
+    parent_carer_phone = models.CharField(max_length=30, blank=True)
+    parental_responsibility = models.BooleanField(null=True, blank=True)
+    safeguarding_concerns = models.BooleanField(null=True, blank=True)
+    safeguarding_details = models.TextField(max_length=2000, blank=True)
+    consent_by = models.CharField(max_length=20, choices=ConsentBy.choices, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_at"]
+
+
+class CaseNoteQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CaseNoteQuerySet":
+        """Notes on episodes of the user's teams (staff and admin only; referrers see none)."""
+        if user.role in STAFF_ROLES or user.role == Role.ADMIN:
+            return self.filter(episode__in=Episode.objects.for_user(user))
+        return self.none()
+
+
+class CaseNote(models.Model):
+    """A note on an episode: who, when, what. Never edited in place: a correction is a new
+    note pointing at the one it corrects (``corrects``)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="case_notes")
+    text = models.TextField(max_length=4000)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="corrections")
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Case note {self.pk}"
 
 
 class BreakGlass(models.Model):

@@ -14,7 +14,12 @@ from upstream.service.referrals.models import (
     TriageOutcome,
     Urgency,
 )
-from upstream.service.referrals.services import caseload_counts, waiting_days, waiting_list
+from upstream.service.referrals.services import (
+    caseload_counts,
+    triage_words,
+    waiting_days,
+    waiting_list,
+)
 from upstream.service.referrals.states import TRANSITIONS, Status
 from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
@@ -79,6 +84,8 @@ def engagement_links(episode: Episode) -> list[Link]:
     """Links to the engagement pages that exist in this build of the service."""
     links = []
     for text, name in ENGAGEMENT_PAGES:
+        if name == "engagement:summary" and not hasattr(episode, "discharge_summary"):
+            continue
         try:
             links.append(Link(text, reverse(name, kwargs={"episode_id": episode.pk})))
         except NoReverseMatch:
@@ -145,16 +152,24 @@ class EpisodePresenter:
         return rows
 
     def timeline(self) -> list[TimelineRow]:
-        rows = []
+        """Every status change, and each triage decision with its note, oldest first."""
+        events = []
         for t in self.episode.transitions.select_related("by"):
             before = Status(t.from_status).label if t.from_status else "New"
-            rows.append(TimelineRow(
+            events.append((t.at, 1, TimelineRow(
                 at=date_time(t.at),
                 change=f"{before} to {Status(t.to_status).label}",
                 by=t.by.display_name if t.by else (t.by_label or "System"),
                 reason=t.reason,
-            ))
-        return rows
+            )))
+        for r in self.episode.referrals.exclude(triage_outcome="").select_related("triaged_by"):
+            events.append((r.triaged_at or r.received_at, 0, TimelineRow(
+                at=date_time(r.triaged_at),
+                change=f"Triage of referral R{r.pk}: {triage_words(r)}",
+                by=r.triaged_by.display_name if r.triaged_by else "System",
+                reason=f"Triage note: {r.triage_note}" if r.triage_note else "",
+            )))
+        return [row for _, _, row in sorted(events, key=lambda e: (e[0], e[1]))]
 
 
 class ReferralPresenter:
@@ -185,15 +200,8 @@ class ReferralPresenter:
 
     @property
     def triage(self) -> str:
-        """The triage decision in words, or 'Awaiting triage'."""
-        r = self.referral
-        if r.triage_outcome == TriageOutcome.REJECT:
-            return f"Not accepted: {r.get_reject_reason_display().lower()}"
-        if r.triage_outcome == TriageOutcome.REDIRECT:
-            return f"Redirected to {r.redirected_to.name}"
-        if r.triage_outcome == TriageOutcome.ACCEPT:
-            return "Accepted"
-        return "Awaiting triage"
+        """The triage decision in words (``services.triage_words``)."""
+        return triage_words(self.referral)
 
     @property
     def outcome(self) -> Tag:
@@ -224,7 +232,26 @@ class ReferralPresenter:
             return "Not yet asked (found by case finding): ask at first contact"
         return "No"
 
-    def summary_rows(self) -> list[dict]:
+    def child_rows(self) -> list[tuple[str, str]]:
+        """A child's parent or carer, safeguarding answer and consent, when recorded."""
+        r = self.referral
+        if not (r.parent_carer_name or r.consent_by or r.safeguarding_concerns is not None):
+            return []
+        yes_no = {True: "Yes", False: "No", None: "Not recorded"}
+        safeguarding = yes_no[r.safeguarding_concerns]
+        if r.safeguarding_concerns and r.safeguarding_details:
+            safeguarding = f"Yes: {r.safeguarding_details}"
+        return [
+            ("Parent or carer", ", ".join(filter(None, [
+                r.parent_carer_name, r.parent_carer_relationship, r.parent_carer_phone]))
+             or "Not recorded"),
+            ("Parental responsibility", yes_no[r.parental_responsibility]),
+            ("Safeguarding concerns", safeguarding),
+            ("Who agreed to the referral", r.get_consent_by_display() or "Not recorded"),
+        ]
+
+    def summary_rows(self, *, staff: bool = False) -> list[dict]:
+        """The referral's rows; ``staff`` adds the triage note (not shown to referrers)."""
         r = self.referral
         rows = [
             ("Received", self.received),
@@ -235,8 +262,11 @@ class ReferralPresenter:
             ("Needs", ", ".join(self.needs)),
             ("Reason", r.reason or "None given"),
             ("Consent to referral", self.consent),
+            *self.child_rows(),
             ("Triage", self.triage),
         ]
+        if staff and r.triage_outcome:
+            rows.append(("Triage note", r.triage_note or "None written"))
         return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
 
 

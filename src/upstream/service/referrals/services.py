@@ -17,8 +17,10 @@ from upstream.service.accounts.models import Role
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 from upstream.service.concurrency import StaleRecord
+from upstream.service.notifications import services as notifications
 from upstream.service.people.models import Person
 from upstream.service.people.services import match_person
+from upstream.service.referrals.children import CHILD_FIELDS
 from upstream.service.referrals.models import (
     BreakGlass,
     Episode,
@@ -29,7 +31,7 @@ from upstream.service.referrals.models import (
     TriageOutcome,
     Urgency,
 )
-from upstream.service.referrals.states import CASELOAD, OPEN, Status, check_transition
+from upstream.service.referrals.states import CASELOAD, OPEN, TERMINAL, Status, check_transition
 from upstream.standards import nhs_number
 
 
@@ -89,6 +91,9 @@ def transition(episode: Episode, to: Status | str, *, by=None, by_label: str = "
     )
     record(by, Action.TRANSITION, episode, detail=f"{current.status}->{new.value}",
            actor_label=by_label)
+    if new in TERMINAL and current.status != Status.REFERRED:
+        # Endings at triage are told by the triage notification (``triage``).
+        notifications.support_ended(episode, reason or new.label)
     return episode
 
 
@@ -103,7 +108,7 @@ def submit_referral(*, person, team, source: str, needs: list[str], reason: str 
                     referrer_name: str = "", referrer_contact: str = "",
                     external_system: str = "", external_id: str = "",
                     received_at=None, referred_as: dict | None = None,
-                    identity_candidate=None) -> Referral:
+                    identity_candidate=None, child_details: dict | None = None) -> Referral:
     """Record a referral for a saved ``person`` into ``team``.
 
     If the person already has an open episode in that team the referral is linked to it and
@@ -115,6 +120,8 @@ def submit_referral(*, person, team, source: str, needs: list[str], reason: str 
     defaults to ``person``'s); referrer-facing pages show only these. ``identity_candidate`` is
     the stored person a partial match found (``people.services.match_person``): the referral is
     then flagged identity to confirm for the team lead (``resolve_identity``).
+    ``child_details`` holds a child's parent or carer, safeguarding and consent answers
+    (``children.CHILD_FIELDS``), already checked by the form or the API.
     """
     received_at = received_at or timezone.now()
     episode = open_episode_for(person, team)
@@ -155,6 +162,8 @@ def submit_referral(*, person, team, source: str, needs: list[str], reason: str 
         referred_nhs_number=nhs_number.normalise(typed.get("nhs_number") or ""),
         identity=Identity.TO_CONFIRM if identity_candidate else Identity.CONFIRMED,
         identity_candidate=identity_candidate,
+        **{name: value for name, value in (child_details or {}).items()
+           if name in CHILD_FIELDS and value is not None},
     )
     detail = "linked to open episode" if is_duplicate else "new episode"
     record(referrer, Action.CREATE, referral, actor_label=external_system,
@@ -360,8 +369,40 @@ def caseload_counts(team) -> list[WorkerLoad]:
     return [WorkerLoad(w, caseload_count(w), team.caseload_limit) for w in team_workers(team)]
 
 
-def allocate(episode: Episode, worker, *, by, expected_version: int | None = None) -> Episode:
+class OverrideRefused(ValueError):
+    """A caseload override that is not allowed: only a team lead, only for an urgent referral,
+    and only with a reason."""
+
+
+def is_urgent(episode: Episode) -> bool:
+    """Whether any referral on ``episode`` is urgent."""
+    return episode.referrals.filter(urgency=Urgency.URGENT).exists()
+
+
+def check_override(episode: Episode, *, by, reason: str) -> str:
+    """The cleaned override ``reason``, or ``OverrideRefused`` saying why it cannot be used."""
+    reason = " ".join((reason or "").split())
+    if getattr(by, "role", None) != Role.TEAM_LEAD:
+        raise OverrideRefused("Only a team lead can allocate over a full caseload.")
+    if not is_urgent(episode):
+        raise OverrideRefused(
+            "A full caseload can be overridden only for an urgent referral: this one is routine.")
+    if len(reason) < 10:
+        raise OverrideRefused(
+            "Reason for overriding the caseload limit: say why this urgent case cannot wait "
+            "(at least 10 characters)")
+    return reason[:500]
+
+
+def allocate(episode: Episode, worker, *, by, expected_version: int | None = None,
+             override_reason: str = "") -> Episode:
     """Give ``episode`` (accepted or waiting) to ``worker``, within the team's caseload limit.
+
+    ``override_reason``: a team lead may allocate an urgent referral to a worker whose
+    caseload is full, giving the reason (``check_override``; ``OverrideRefused`` otherwise,
+    before anything changes). The reason is kept on the episode and in the status history,
+    and the override is audited (``caseload-override``). Without a reason a full caseload is
+    refused as below.
 
     Raises ``NotATeamWorker`` if ``worker`` is not a link worker in the episode's team, and
     ``CaseloadFull`` when the worker is at the limit: the episode is then put on (or stays on)
@@ -371,15 +412,27 @@ def allocate(episode: Episode, worker, *, by, expected_version: int | None = Non
     """
     if not team_workers(episode.team).filter(pk=worker.pk).exists():
         raise NotATeamWorker(worker, episode.team)
+    if override_reason:
+        override_reason = check_override(episode, by=by, reason=override_reason)
     limit = episode.team.caseload_limit
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=worker.pk).first()
         count = caseload_count(worker)
-        if count < limit:
+        if count < limit or override_reason:
+            over = count >= limit
+            why = f"allocated to {worker.display_name}"
+            if over:
+                why += f" over a full caseload ({count} of {limit}): {override_reason}"
             transition(episode, Status.ALLOCATED, by=by, expected_version=expected_version,
-                       reason=f"allocated to {worker.display_name}")
-            Episode.objects.filter(pk=episode.pk).update(worker=worker)
-            episode.worker = worker
+                       reason=why)
+            fields = {"worker": worker}
+            if over:
+                fields["caseload_override_reason"] = override_reason
+                record(by, Action.CHANGE, episode, detail=f"caseload-override:{count}/{limit}")
+            Episode.objects.filter(pk=episode.pk).update(**fields)
+            for name, value in fields.items():
+                setattr(episode, name, value)
+            notifications.allocated(episode, worker)
             return episode
     if episode.status != Status.WAITING:
         put_on_waiting_list(episode, by=by, reason="worker's caseload full",
@@ -458,14 +511,16 @@ class TriageResult:
 
 @transaction.atomic
 def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", note: str = "",
-           redirect_to=None, worker=None, expected_version: int | None = None) -> TriageResult:
+           redirect_to=None, worker=None, expected_version: int | None = None,
+           reject_detail: str = "", override_reason: str = "") -> TriageResult:
     """Record the triage decision on ``referral`` and move its episode accordingly.
 
     - accept: the episode moves referred -> accepted, then to ``worker`` if one is given (within
       the caseload limit; when full the result carries ``caseload_full`` and the person waits),
       otherwise onto the waiting list.
-    - reject (``reject_reason`` required): the episode closes as not suitable, declined or
-      deceased, or as closed with the reason (out of area, duplicate, other).
+    - reject (``reject_reason`` required; "other" needs ``reject_detail``, the reason in words,
+      which the referrer sees): the episode closes as not suitable, declined or deceased, or
+      as closed with the reason (out of area, duplicate, other).
     - redirect (``redirect_to``, another team, required): the episode closes here and a new
       referral with the same details is submitted to ``redirect_to`` (``result.redirected``).
 
@@ -473,12 +528,18 @@ def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", not
     is already further on (a duplicate), or a duplicate rejected while the original awaits
     triage, just records the decision. Raises ``TriageError`` for an incomplete decision or a
     referral someone has already triaged, ``StaleEpisode`` if ``expected_version`` is stale.
+    ``override_reason`` is passed to ``allocate`` (urgent referrals, team leads only). The
+    referrer is notified of the decision (``notifications.triage_decided``).
     """
     outcome = TriageOutcome(outcome)
     if referral.identity == Identity.TO_CONFIRM:
         raise TriageError(str(IdentityNotConfirmed()))
     if outcome == TriageOutcome.REJECT and reject_reason not in RejectReason.values:
         raise TriageError("Choose why the referral is not accepted.")
+    reject_detail = " ".join((reject_detail or "").split())[:500]
+    if (outcome == TriageOutcome.REJECT and reject_reason == RejectReason.OTHER
+            and not reject_detail):
+        raise TriageError("Say why the referral is not accepted: the referrer will see this.")
     if outcome == TriageOutcome.REDIRECT and (redirect_to is None or redirect_to == referral.team):
         raise TriageError("Choose the team to redirect the referral to.")
     episode = Episode.objects.select_for_update().filter(pk=referral.episode_id).first()
@@ -487,6 +548,7 @@ def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", not
     stamped = Referral.objects.filter(pk=referral.pk, triage_outcome="").update(
         triage_outcome=outcome.value,
         reject_reason=reject_reason if outcome == TriageOutcome.REJECT else "",
+        reject_detail=reject_detail if outcome == TriageOutcome.REJECT else "",
         triage_note=note,
         redirected_to=redirect_to if outcome == TriageOutcome.REDIRECT else None,
         triaged_by=by,
@@ -496,6 +558,7 @@ def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", not
         raise TriageError("This referral has already been triaged by someone else.")
     referral.refresh_from_db()
     record(by, Action.CHANGE, referral, detail=f"triage:{outcome.value}")
+    notifications.triage_decided(referral, triage_words(referral).lower())
     result = TriageResult(referral)
     moves = episode is not None and episode.status == Status.REFERRED and (
         outcome == TriageOutcome.ACCEPT or not referral.is_duplicate
@@ -512,18 +575,33 @@ def triage(referral: Referral, outcome: str, *, by, reject_reason: str = "", not
             put_on_waiting_list(episode, by=by, reason="accepted, awaiting allocation")
         else:
             try:
-                allocate(episode, worker, by=by)
+                allocate(episode, worker, by=by, override_reason=override_reason)
             except CaseloadFull as full:
                 result.caseload_full = full
     elif outcome == TriageOutcome.REJECT:
-        reason = RejectReason(reject_reason)
-        ending = REJECTION_STATUS.get(reason, Status.CLOSED)
-        transition(episode, ending, by=by, reason=f"not accepted: {reason.label.lower()}",
+        ending = REJECTION_STATUS.get(RejectReason(reject_reason), Status.CLOSED)
+        transition(episode, ending, by=by, reason=triage_words(referral).lower(),
                    expected_version=expected_version)
     else:
         transition(episode, Status.CLOSED, by=by, reason=f"redirected to {redirect_to.name}",
                    expected_version=expected_version)
     return result
+
+
+def triage_words(referral: Referral) -> str:
+    """The triage decision as the referrer reads it: "Accepted", "Not accepted: out of area",
+    "Not accepted: <the reason in words>" (for other), "Redirected to <team>", or "Awaiting
+    triage"."""
+    r = referral
+    if r.triage_outcome == TriageOutcome.REJECT:
+        if r.reject_reason == RejectReason.OTHER and r.reject_detail:
+            return f"Not accepted: {r.reject_detail}"
+        return f"Not accepted: {r.get_reject_reason_display().lower()}"
+    if r.triage_outcome == TriageOutcome.REDIRECT:
+        return f"Redirected to {r.redirected_to.name}"
+    if r.triage_outcome == TriageOutcome.ACCEPT:
+        return "Accepted"
+    return "Awaiting triage"
 
 
 def _redirect(referral: Referral, team) -> Referral:
@@ -533,4 +611,5 @@ def _redirect(referral: Referral, team) -> Referral:
         reason=referral.reason, urgency=referral.urgency, consent_given=referral.consent_given,
         referrer=referral.referrer, referrer_name=referral.referrer_name,
         referrer_contact=referral.referrer_contact, external_system=referral.external_system,
+        child_details={name: getattr(referral, name) for name in CHILD_FIELDS},
     )

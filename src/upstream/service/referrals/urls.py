@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upstream.service.referrals import views
+from upstream.service.referrals import case_notes, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("episodes/<int:episode_id>/", views.episode, name="episode"),
     path("episodes/<int:episode_id>/allocate/", views.allocate, name="allocate"),
     path("episodes/<int:episode_id>/status/", views.transition, name="transition"),
+    path("episodes/<int:episode_id>/notes/", case_notes.notes, name="notes"),
     path("identity/", views.identity_queue, name="identity_queue"),
     path("<int:referral_id>/identity/", views.identity, name="identity"),
     path("people/<int:person_id>/history/", views.history, name="history"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upstream.service.accounts.access import allow
@@ -16,11 +17,18 @@ from upstream.service.accounts.models import STAFF_ROLES, Role, Team, User
 from upstream.service.audit.services import listed, viewed
 from upstream.service.people.forms import PersonIntakeForm
 from upstream.service.people.models import Person
-from upstream.service.people.presenters import PersonPresenter, date_time, error_list
+from upstream.service.people.presenters import (
+    PersonPresenter,
+    active_flags,
+    date_time,
+    error_list,
+)
 from upstream.service.referrals import lists, services
+from upstream.service.referrals.children import is_child
 from upstream.service.referrals.forms import (
     AllocateForm,
     BreakGlassForm,
+    ChildDetailsForm,
     IdentityDecision,
     ReferralDetailsForm,
     TransitionForm,
@@ -67,20 +75,26 @@ def new(request):
     person_form = PersonIntakeForm(data)
     referral_form = ReferralDetailsForm(
         data, initial={"team": first_team.pk if first_team else None})
-    if data is not None and all([person_form.is_valid(), referral_form.is_valid()]):
+    child_form = ChildDetailsForm(data, prefix="child")
+    valid = all([person_form.is_valid(), referral_form.is_valid(), child_form.is_valid()])
+    child = is_child(person_form.cleaned_data.get("date_of_birth") if data is not None else None,
+                     timezone.localdate())
+    if child:
+        valid = child_form.require_for_child() and valid
+    if data is not None and valid:
         details = referral_form.cleaned_data
         with transaction.atomic():
             referral = services.refer_person(
                 person_form.cleaned_data, team=details["team"], by=request.user,
                 source=details["source"], needs=details["needs"], reason=details["reason"],
                 urgency=details["urgency"], consent_given=details["consent"],
-                referrer=request.user,
+                referrer=request.user, child_details=child_form.details() if child else None,
             )
         request.session[SUBMITTED_KEY] = referral.pk
         return redirect("referrals:submitted")
     return render(request, "referrals/new.jinja", {
-        "person_form": person_form, "referral_form": referral_form,
-        "errors": error_list(person_form, referral_form),
+        "person_form": person_form, "referral_form": referral_form, "child_form": child_form,
+        "child": child, "errors": error_list(person_form, referral_form, child_form),
     }, status=400 if data is not None else 200)
 
 
@@ -125,6 +139,7 @@ def detail(request, referral_id: int):
             referral.person),
         "is_referrer": is_referrer,
         "to_confirm": referral.identity == Identity.TO_CONFIRM,
+        "flags": [] if is_referrer else active_flags(referral.person),
     })
 
 
@@ -164,9 +179,13 @@ def triage_referral(request, referral_id: int):
         try:
             result = services.triage(
                 referral, d["outcome"], by=request.user, reject_reason=d["reject_reason"],
-                note=d["note"], redirect_to=d["redirect_to"], worker=d["worker"],
-                expected_version=d["version"],
+                reject_detail=d["reject_detail"], note=d["note"],
+                redirect_to=d["redirect_to"], worker=d["worker"],
+                expected_version=d["version"], override_reason=d["override_reason"],
             )
+        except services.OverrideRefused as refused:
+            form.add_error("override_reason", str(refused))
+            status = 400
         except (services.StaleEpisode, services.TriageError, IllegalTransition) as refused:
             form.add_error(None, str(refused))
             status = 409
@@ -181,6 +200,8 @@ def triage_referral(request, referral_id: int):
         "referral": referral, "presenter": ReferralPresenter(referral),
         "person": PersonPresenter(referral.person), "form": form,
         "errors": error_list(form), "workers": worker_options(referral.team),
+        "flags": active_flags(referral.person),
+        "can_override": request.user.role == Role.TEAM_LEAD and referral.urgency == "urgent",
     }, status=status)
 
 
@@ -235,10 +256,12 @@ def allocate(request, episode_id: int):
     worker = form.cleaned_data["worker"]
     try:
         services.allocate(episode, worker, by=request.user,
-                          expected_version=form.cleaned_data["version"])
+                          expected_version=form.cleaned_data["version"],
+                          override_reason=form.cleaned_data["override_reason"])
     except services.CaseloadFull as full:
         messages.warning(request, f"{name} was not allocated. {full}")
-    except (services.StaleEpisode, IllegalTransition, services.NotATeamWorker) as refused:
+    except (services.StaleEpisode, IllegalTransition, services.NotATeamWorker,
+            services.OverrideRefused) as refused:
         messages.error(request, f"{name} was not allocated. {refused}")
     else:
         messages.success(request, f"{name} allocated to {worker.display_name}.")
@@ -280,7 +303,7 @@ def _episode_hub(request, episode: Episode, form: TransitionForm, *, status: int
     referrals = episode.referrals.select_related("team", "referrer", "redirected_to", "episode")
     return render(request, "referrals/episode.jinja", {
         "episode": episode, "presenter": EpisodePresenter(episode),
-        "person": PersonPresenter(episode.person),
+        "person": PersonPresenter(episode.person), "flags": active_flags(episode.person),
         "referrals": [(r, ReferralPresenter(r)) for r in referrals],
         "moves": allowed_moves(episode), "links": engagement_links(episode),
         "form": form, "errors": error_list(form),

@@ -1,0 +1,90 @@
+"""A child's referral through the API: parent or carer, the safeguarding question and consent
+are required under 18 (422 naming each missing field, nothing saved); the reason for referral
+is required for everyone."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from upstream.service.people.models import Person
+from upstream.service.referrals.models import Referral
+
+from .conftest import submission
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/referrals"
+
+
+def post(client, epr, body):
+    return client.post(URL, body, content_type="application/json", headers=epr.headers)
+
+
+def child_body(team, **referral):
+    body = submission(team, **referral)
+    today = timezone.localdate()
+    body["person"]["date_of_birth"] = date(today.year - 12, 1, 15).isoformat()
+    return body
+
+
+CARER = {"name": "Jo Example", "relationship": "Mother", "phone": "07700 900456",
+         "parental_responsibility": True}
+
+
+def test_a_child_without_parent_safeguarding_or_consent_is_422_naming_each(
+        client, epr, teams):
+    response = post(client, epr, child_body(teams.heart.name))
+
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["detail"]}
+    assert fields == {"referral.parent_carer", "referral.safeguarding_concerns",
+                      "referral.consent_by"}
+    assert Referral.objects.count() == 0 and Person.objects.count() == 0
+
+
+def test_safeguarding_concerns_need_details(client, epr, teams):
+    response = post(client, epr, child_body(
+        teams.heart.name, parent_carer=CARER, safeguarding_concerns=True,
+        consent_by="both"))
+
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "referral.safeguarding_details"
+    assert error["msg"] == "referral.safeguarding_details: Enter the safeguarding concerns"
+
+
+def test_a_complete_child_referral_is_stored(client, epr, teams):
+    response = post(client, epr, child_body(
+        teams.heart.name, parent_carer=CARER, safeguarding_concerns=True,
+        safeguarding_details="Known to children's social care", consent_by="parent_carer"))
+
+    assert response.status_code == 201, response.json()
+    referral = Referral.objects.get()
+    assert referral.parent_carer_name == "Jo Example"
+    assert referral.parent_carer_relationship == "Mother"
+    assert referral.parent_carer_phone == "07700 900456"
+    assert referral.parental_responsibility is True
+    assert referral.safeguarding_concerns is True
+    assert referral.safeguarding_details == "Known to children's social care"
+    assert referral.consent_by == "parent_carer"
+
+
+def test_an_adult_needs_no_parent_details(client, epr, teams):
+    assert post(client, epr, submission(teams.heart.name)).status_code == 201
+    assert Referral.objects.get().parent_carer_name == ""
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_the_reason_for_referral_is_required(client, epr, teams, reason):
+    body = submission(teams.heart.name)
+    if reason is None:
+        del body["referral"]["reason"]
+    else:
+        body["referral"]["reason"] = reason
+
+    response = post(client, epr, body)
+
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["referral.reason"]
+    assert Referral.objects.count() == 0
