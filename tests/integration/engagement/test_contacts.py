@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.dates import date_input
 from upstream.service.engagement import services
 from upstream.service.engagement.models import ContactAttempt, ContactOutcome
 from upstream.service.referrals.models import Episode
@@ -109,7 +110,8 @@ def test_contacts_page_logs_an_attempt_and_shows_the_prompt(client, team, worker
     episode.refresh_from_db()
     client.force_login(worker)
     url = f"/engagement/episodes/{episode.pk}/contacts/"
-    response = client.post(url, {"version": episode.version, "at": "2025-03-14T09:30",
+    response = client.post(url, {"version": episode.version, "time": "09:30",
+                                 **date_input("on", "2025-03-14"),
                                  "channel": "home_visit", "outcome": "not_at_home",
                                  "note": "Door knock, no reply"})
     assert response.status_code == 302
@@ -123,7 +125,8 @@ def test_contacts_page_keeps_input_and_names_fields_on_errors(client, team, work
     episode = make.episode(team, worker=worker)
     client.force_login(worker)
     response = client.post(f"/engagement/episodes/{episode.pk}/contacts/",
-                           {"version": episode.version, "at": "2025-03-14T09:30",
+                           {"version": episode.version, "time": "09:30",
+                            **date_input("on", "2025-03-14"),
                             "note": "tried the ward"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -139,7 +142,8 @@ def test_contacts_page_refuses_stale_save_and_keeps_input(client, team, worker):
     make.attempt(episode, ContactOutcome.NO_ANSWER)
     client.force_login(worker)
     response = client.post(f"/engagement/episodes/{episode.pk}/contacts/",
-                           {"version": stale_version, "at": "2025-03-14T09:30",
+                           {"version": stale_version, "time": "09:30",
+                            **date_input("on", "2025-03-14"),
                             "channel": "sms", "outcome": "message_left",
                             "note": "my careful note"})
     page = response.content.decode()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from tests.dates import date_input
 from upstream.service.engagement import services
 from upstream.service.engagement.models import Goal, GoalStatus, PlanAction
 from upstream.service.referrals.services import StaleEpisode
@@ -87,12 +88,13 @@ def test_plan_page_adds_and_reviews_goals(client, team, worker):
     url = f"/engagement/episodes/{episode.pk}/plan/"
     response = client.post(url, {"form": "goal", "goal-version": episode.version,
                                  "goal-description": "Join a choir", "goal-need": "loneliness",
-                                 "goal-target_on": "2025-06-01"})
+                                 **date_input("goal-target_on", "2025-06-01")})
     assert response.status_code == 302
     goal = episode.goals.get()
     episode.refresh_from_db()
     response = client.post(url, {"form": "review", "review-version": episode.version,
-                                 "review-goal": goal.pk, "review-reviewed_on": "2025-03-10",
+                                 "review-goal": goal.pk,
+                                 **date_input("review-reviewed_on", "2025-03-10"),
                                  "review-progress": "6", "review-status": "in_progress"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
@@ -107,12 +109,12 @@ def test_plan_page_review_needs_a_score_or_words_and_keeps_input(client, team, w
     client.force_login(worker)
     response = client.post(f"/engagement/episodes/{episode.pk}/plan/", {
         "form": "review", "review-version": episode.version, "review-goal": goal.pk,
-        "review-reviewed_on": "2025-03-10", "review-status": "in_progress"})
+        **date_input("review-reviewed_on", "2025-03-10"), "review-status": "in_progress"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "Enter a progress score or describe progress in words" in page
     assert 'href="#id_review-progress"' in page
-    assert 'value="2025-03-10"' in page
+    assert 'name="review-reviewed_on[day]" type="text" value="10"' in page
 
 
 def test_plan_page_refuses_stale_edit_and_keeps_input(client, team, worker):
@@ -122,7 +124,7 @@ def test_plan_page_refuses_stale_edit_and_keeps_input(client, team, worker):
     client.force_login(worker)
     response = client.post(f"/engagement/episodes/{episode.pk}/plan/", {
         "form": "action", "action-version": stale, "action-description": "Call Citizens Advice",
-        "action-onward_service": "Citizens Advice", "action-due_on": "2025-04-01"})
+        "action-onward_service": "Citizens Advice", **date_input("action-due_on", "2025-04-01")})
     page = response.content.decode()
     assert response.status_code == 409
     assert "Someone else changed this episode" in page
@@ -135,7 +137,8 @@ def test_what_matters_page_records_and_activates(client, team, worker):
     episode = make.episode(team, worker=worker, status=Status.ENGAGED, referred_at=REFERRED)
     client.force_login(worker)
     url = f"/engagement/episodes/{episode.pk}/what-matters/"
-    response = client.post(url, {"version": episode.version, "conversation_on": "2025-03-01",
+    response = client.post(url, {"version": episode.version,
+                                 **date_input("conversation_on", "2025-03-01"),
                                  "what_matters": "Seeing my grandchildren",
                                  "needs_confirmed": ["loneliness", "money_debt"]})
     assert response.status_code == 302
@@ -150,8 +153,8 @@ def test_sessions_page_records_and_counts(client, team, worker):
     url = f"/engagement/episodes/{episode.pk}/sessions/"
     for held_on in ["2025-03-01", "2025-03-08"]:
         episode.refresh_from_db()
-        response = client.post(url, {"version": episode.version, "held_on": held_on,
+        response = client.post(url, {"version": episode.version, **date_input("held_on", held_on),
                                      "kind": "in_person", "duration_minutes": "45"})
         assert response.status_code == 302
     assert episode.sessions.count() == 2
-    assert "2 sessions held, 1 h 30 min in total" in client.get(url).content.decode()
+    assert "2 sessions held, 1 hour 30 minutes in total" in client.get(url).content.decode()

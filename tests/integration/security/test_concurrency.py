@@ -25,6 +25,7 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.dates import contact_time, date_input
 from tests.integration.engagement import factories as make
 from tests.load.server import serve
 from upstream.service.accounts.models import Role
@@ -76,7 +77,7 @@ def test_parallel_web_saves_and_api_posts_on_sqlite_get_no_server_error():
             page = session.get(url, allow_redirects=False)
             assert page.status_code == 200, (url, page.status_code)
             versions.append(VERSION.search(page.text).group(1))
-        at = datetime.now(LONDON).strftime("%Y-%m-%d %H:%M")
+        at = contact_time(datetime.now(LONDON))
         numbers = [synthetic(random.Random(f"parallel-{n}")) for n in range(api_posts)]
         team = server.world["team_names"][0]
         start = threading.Barrier(web_saves + api_posts)
@@ -84,7 +85,7 @@ def test_parallel_web_saves_and_api_posts_on_sqlite_get_no_server_error():
         def web_save(index: int) -> int:
             start.wait(timeout=60)
             return sessions[index].post(contact_urls[index], data={
-                "version": versions[index], "at": at, "channel": "phone",
+                "version": versions[index], **at, "channel": "phone",
                 "outcome": "no_answer", "note": f"parallel save {index}",
             }, allow_redirects=False, timeout=60).status_code
 
@@ -208,13 +209,14 @@ def test_a_stale_plan_review_date_is_refused_and_the_newer_date_kept(client, tea
     seen = episode.version
     _signed_in(client, colleague).post(_plan_url(episode), {
         "form": "review_date", "review_date-version": seen,
-        "review_date-next_review_on": "2031-03-01"})
+        **date_input("review_date-next_review_on", "2031-03-01")})
     response = _signed_in(client, worker).post(_plan_url(episode), {
         "form": "review_date", "review_date-version": seen,
-        "review_date-next_review_on": "2030-01-15"})
+        **date_input("review_date-next_review_on", "2030-01-15")})
     assert response.status_code == 409
     html = unescape(response.content.decode())
-    assert "Someone else changed this episode" in html and 'value="2030-01-15"' in html
+    assert "Someone else changed this episode" in html
+    assert 'name="review_date-next_review_on[year]" type="text" value="2030"' in html
     episode.refresh_from_db()
     assert str(episode.next_review_on) == "2031-03-01"
 
@@ -226,7 +228,7 @@ def test_a_stale_goal_review_is_refused_and_the_newer_status_kept(client, team, 
     episode.refresh_from_db()
     seen = episode.version
     review = {"form": "review", "review-version": seen, "review-goal": goal.pk,
-              "review-reviewed_on": today(), "review-progress": "8"}
+              **date_input("review-reviewed_on", today()), "review-progress": "8"}
     assert _signed_in(client, colleague).post(
         _plan_url(episode), {**review, "review-status": "achieved"}).status_code == 302
     response = _signed_in(client, worker).post(
@@ -243,7 +245,7 @@ def test_a_stale_what_matters_is_refused_and_the_newer_one_kept(client, team, wo
     episode = make.episode(team, worker=worker, status=Status.ACTIVE)
     url = reverse("engagement:what_matters", args=[episode.pk])
     seen = episode.version
-    conversation = {"version": seen, "conversation_on": today(),
+    conversation = {"version": seen, **date_input("conversation_on", today()),
                     "needs_confirmed": ["loneliness"]}
     assert _signed_in(client, colleague).post(url, {
         **conversation, "what_matters": "Seeing my grandchildren"}).status_code == 302

@@ -19,6 +19,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.dates import contact_time, date_input
 from tests.integration.engagement import factories as make
 from upstream.service.accounts.models import Role
 from upstream.service.api.tokens import create_client
@@ -67,7 +68,7 @@ def _refused(response, html, message):
 @pytest.mark.parametrize("at", ["1900-01-01T09:00", "0001-01-01T09:00", "2025-03-02T23:59"])
 def test_a_contact_attempt_before_the_referral_is_refused(client, worker, episode, at):
     response, html = _post(client, worker, reverse("engagement:contacts", args=[episode.pk]), {
-        "version": episode.version, "at": at, "channel": "phone", "outcome": "no_answer"})
+        "version": episode.version, **contact_time(at), "channel": "phone", "outcome": "no_answer"})
     _refused(response, html, "Date of the contact attempt must be on or after the referral "
                              "date, 3 March 2025")
     assert not ContactAttempt.objects.filter(episode=episode).exists()
@@ -75,7 +76,7 @@ def test_a_contact_attempt_before_the_referral_is_refused(client, worker, episod
 
 def test_a_contact_attempt_on_the_referral_day_is_saved(client, worker, episode):
     response, _ = _post(client, worker, reverse("engagement:contacts", args=[episode.pk]), {
-        "version": episode.version, "at": "2025-03-03T11:00", "channel": "phone",
+        "version": episode.version, **contact_time("2025-03-03T11:00"), "channel": "phone",
         "outcome": "no_answer"})
     assert response.status_code == 302
     assert ContactAttempt.objects.filter(episode=episode).count() == 1
@@ -84,7 +85,7 @@ def test_a_contact_attempt_on_the_referral_day_is_saved(client, worker, episode)
 def test_a_contact_attempt_in_the_future_is_refused(client, worker, episode):
     later = timezone.localtime() + datetime.timedelta(hours=2)
     response, html = _post(client, worker, reverse("engagement:contacts", args=[episode.pk]), {
-        "version": episode.version, "at": later.strftime("%Y-%m-%dT%H:%M"), "channel": "phone",
+        "version": episode.version, **contact_time(later), "channel": "phone",
         "outcome": "no_answer"})
     _refused(response, html, "Date of the contact attempt must not be in the future")
     assert not ContactAttempt.objects.filter(episode=episode).exists()
@@ -93,7 +94,7 @@ def test_a_contact_attempt_in_the_future_is_refused(client, worker, episode):
 def test_a_contact_attempt_after_the_person_died_is_refused(client, worker, episode):
     Person.objects.filter(pk=episode.person_id).update(date_of_death=datetime.date(2025, 4, 1))
     response, html = _post(client, worker, reverse("engagement:contacts", args=[episode.pk]), {
-        "version": episode.version, "at": "2025-04-02T09:00", "channel": "phone",
+        "version": episode.version, **contact_time("2025-04-02T09:00"), "channel": "phone",
         "outcome": "no_answer"})
     _refused(response, html, "Date of the contact attempt must be on or before the date of "
                              "death, 1 April 2025")
@@ -104,7 +105,7 @@ def test_a_contact_attempt_after_the_person_died_is_refused(client, worker, epis
 def test_a_what_matters_conversation_before_the_referral_is_refused(client, worker, episode,
                                                                       day):
     response, html = _post(client, worker, reverse("engagement:what_matters", args=[episode.pk]),
-                           {"version": episode.version, "conversation_on": day,
+                           {"version": episode.version, **date_input("conversation_on", day),
                             "what_matters": "Getting back to the allotment",
                             "needs_confirmed": ["loneliness"]})
     _refused(response, html, "Date of conversation must be on or after the referral date, "
@@ -121,7 +122,7 @@ def test_a_what_matters_conversation_before_the_referral_is_refused(client, work
 def test_a_session_before_the_referral_or_in_the_future_is_refused(client, worker, episode,
                                                                      day, message):
     response, html = _post(client, worker, reverse("engagement:sessions", args=[episode.pk]), {
-        "version": episode.version, "held_on": day, "kind": "in_person"})
+        "version": episode.version, **date_input("held_on", day), "kind": "in_person"})
     _refused(response, html, message)
     assert not Session.objects.filter(episode=episode).exists()
 
@@ -130,7 +131,7 @@ def test_a_goal_review_before_the_referral_is_refused(client, worker, episode):
     goal = Goal.objects.create(episode=episode, description="Walk to the shops")
     response, html = _post(client, worker, reverse("engagement:plan", args=[episode.pk]), {
         "form": "review", "review-version": episode.version, "review-goal": goal.pk,
-        "review-reviewed_on": "1900-06-01", "review-progress": "3",
+        **date_input("review-reviewed_on", "1900-06-01"), "review-progress": "3",
         "review-status": "in_progress"})
     _refused(response, html, "Date of review must be on or after the referral date, "
                              "3 March 2025")
@@ -147,7 +148,7 @@ def test_a_goal_review_before_the_referral_is_refused(client, worker, episode):
                                                     "future"),
 ])
 def test_impossible_plan_dates_are_refused(client, worker, episode, form, field, day, message):
-    data = {"form": form, f"{form}-version": episode.version, f"{form}-{field}": day,
+    data = {"form": form, f"{form}-version": episode.version, **date_input(f"{form}-{field}", day),
             f"{form}-description": "Join the walking group"}
     response, html = _post(client, worker, reverse("engagement:plan", args=[episode.pk]), data)
     _refused(response, html, message)

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from upstream.service.ui.forms import NamedErrorsMixin
+
 
 class CodeField(forms.CharField):
     """A 6-digit code; spaces the user types (``123 456``) are ignored."""
@@ -13,7 +15,7 @@ class CodeField(forms.CharField):
         return "".join(super().to_python(value).split())
 
 
-class CodeForm(forms.Form):
+class CodeForm(NamedErrorsMixin, forms.Form):
     code = CodeField(
         label="Security code",
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},

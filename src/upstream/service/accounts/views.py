@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +20,8 @@ from upstream.service.accounts import services
 from upstream.service.accounts.access import allow, public
 from upstream.service.accounts.forms import CodeForm
 from upstream.service.accounts.models import Role
-from upstream.service.accounts.presenters import error_summary_items, field_error
+from upstream.service.ui.errors import error_message, error_summary
+from upstream.service.ui.forms import ChangePasswordForm, SignInForm
 
 
 def _next_url(request) -> str:
@@ -40,7 +40,7 @@ def _next_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def login(request):
     """Step one: username and password. Users with two-factor on go on to the code step."""
-    form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
         if services.confirmed_device(user) is None:
@@ -49,7 +49,10 @@ def login(request):
         services.start_two_step(request, user, _next_url(request))
         return redirect("accounts:login_code")
     return render(request, "accounts/login.jinja", {
-        "form": form, "next": request.GET.get("next", ""), "errors": error_summary_items(form),
+        "form": form, "next": request.GET.get("next", ""),
+        "errors": error_summary(form, problem_href="#id_username"),
+        "username_error": error_message(form["username"]),
+        "password_error": error_message(form["password"]),
     })
 
 
@@ -74,7 +77,7 @@ def login_code(request):
             return redirect(pending.next_url)
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     return render(request, "accounts/login_code.jinja", {
-        "form": form, "errors": error_summary_items(form), "code_error": field_error(form, "code"),
+        "form": form, "errors": error_summary(form), "code_error": error_message(form["code"]),
     })
 
 
@@ -87,7 +90,7 @@ def _verify_signed_in(request):
             return redirect(_next_url(request))
         form.add_error("code", "The code is not right. Enter the code your app shows now")
     return render(request, "accounts/login_code.jinja", {
-        "form": form, "errors": error_summary_items(form), "code_error": field_error(form, "code"),
+        "form": form, "errors": error_summary(form), "code_error": error_message(form["code"]),
         "next": _next_url(request),
     })
 
@@ -139,7 +142,7 @@ def two_factor(request):
         context = {}
     return render(request, "accounts/two_factor.jinja", {
         **context, "enabled": device is not None, "required": required, "form": form,
-        "errors": error_summary_items(form), "code_error": field_error(form, "code"),
+        "errors": error_summary(form), "code_error": error_message(form["code"]),
     })
 
 
@@ -149,14 +152,14 @@ def two_factor(request):
 @require_http_methods(["GET", "POST"])
 def password_change(request):
     """Change your own password; the new one must pass the password rules."""
-    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    form = ChangePasswordForm(request.user, request.POST if request.method == "POST" else None)
     if form.is_valid():
         services.change_password(request, form)
         messages.success(request, "Your password has been changed.")
         return redirect("home")
     return render(request, "accounts/password_change.jinja", {
-        "form": form, "errors": error_summary_items(form),
-        "field_errors": {name: field_error(form, name) for name in form.fields},
+        "form": form, "errors": error_summary(form),
+        "field_errors": {name: error_message(form[name]) for name in form.fields},
     })
 
 

@@ -5,9 +5,10 @@ from django.db.models import Q
 
 from upstream.service.audit.models import Action
 from upstream.service.audit.presenters import action_choices
+from upstream.service.ui.forms import NamedErrorsMixin
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(NamedErrorsMixin, forms.Form):
     user = forms.CharField(label="Username", required=False, max_length=150)
     record_type = forms.CharField(label="Record type", required=False, max_length=80,
                                   help_text="For example people.person or referrals.episode")

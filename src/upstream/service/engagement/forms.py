@@ -4,9 +4,11 @@ Error messages name the field, in the NHS.UK style ("Enter ...", "Select ..."). 
 checked against the person's birth and death, the referral date and today by ``people.dates``,
 the same checks the API uses."""
 
+import datetime
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from upstream.service.engagement.models import (
@@ -18,21 +20,27 @@ from upstream.service.engagement.models import (
     SessionKind,
 )
 from upstream.service.people import dates
+from upstream.service.people.forms import NHSDateField
 from upstream.service.people.models import ContactChannel
 from upstream.service.practice.models import (
     CONVERSATION_HINTS,
     Conversation,
     works_to_three_conversations,
 )
+from upstream.service.ui.forms import NamedErrorsMixin
 from upstream.standards.vocabularies import NEEDS, choices
 
 NEED_CHOICES = choices(NEEDS)
 
 
-class VersionedForm(forms.Form):
+OUT_OF_DATE_FORM = "This form is out of date: open the page again and enter your changes again"
+
+
+class VersionedForm(NamedErrorsMixin, forms.Form):
     """A form that edits an episode: ``version`` is the episode version it was loaded at."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": OUT_OF_DATE_FORM, "invalid": OUT_OF_DATE_FORM})
 
     def __init__(self, *args, episode=None, **kwargs):
         self.episode = episode
@@ -42,14 +50,16 @@ class VersionedForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def _date(label: str, *, required: bool = True, today: bool = False) -> forms.DateField:
-    """A date field; ``today`` makes today's date the initial value."""
-    return forms.DateField(
+def _date(label: str, *, required: bool = True, today: bool = False) -> NHSDateField:
+    """An NHS.UK three-field date; ``today`` makes today's date the initial value."""
+    return NHSDateField(
         label=label if required else f"{label} (optional)", required=required,
-        initial=timezone.localdate if today else None,
-        error_messages={"required": f"Enter the {label.lower()}",
-                        "invalid": f"{label} must be a real date"},
+        error_label=label, initial=timezone.localdate if today else None,
+        error_messages={"required": f"Enter the {label.lower()}"},
     )
+
+
+TIME_FORMAT = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 
 
 def _add_conversation(form: VersionedForm) -> None:
@@ -75,10 +85,10 @@ def _minutes() -> forms.IntegerField:
 
 
 class ContactAttemptForm(VersionedForm):
-    at = forms.DateTimeField(
-        label="Date and time of the attempt",
-        error_messages={"required": "Enter the date and time of the attempt",
-                        "invalid": "Date and time must be real, like 2025-03-14 09:30"},
+    on = _date("Date of the attempt", today=True)
+    time = forms.CharField(
+        label="Time of the attempt", max_length=5, help_text="24-hour clock, for example 14:30",
+        error_messages={"required": "Enter the time of the attempt"},
     )
     channel = forms.ChoiceField(
         label="How did you try to make contact?", choices=ContactChannel.choices,
@@ -94,14 +104,33 @@ class ContactAttemptForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["time"].initial = timezone.localtime().strftime("%H:%M")
         if self.episode is not None:
             self.fields["channel"].initial = self.episode.person.preferred_channel
         _add_conversation(self)
 
-    def clean_at(self):
-        return dates.check_event(self.cleaned_data["at"], episode=self.episode,
-                                 label="Date of the contact attempt")
+    def clean_time(self) -> datetime.time:
+        """``14:30``, ``9:05`` or ``14.30`` as a time of day."""
+        if match := TIME_FORMAT.match(self.cleaned_data["time"].strip()):
+            try:
+                return datetime.time(int(match[1]), int(match[2]))
+            except ValueError:
+                pass
+        raise ValidationError("Time of the attempt must be a real time, like 14:30")
+
+    def clean(self):
+        """Joins the date and time into ``cleaned_data["at"]`` (an aware local time), checked
+        against the episode like every other event (``people.dates.check_event``)."""
+        data = super().clean()
+        if data.get("on") is None or data.get("time") is None:
+            return data
+        at = timezone.make_aware(datetime.datetime.combine(data["on"], data["time"]))
+        try:
+            data["at"] = dates.check_event(at, episode=self.episode,
+                                           label="Date of the contact attempt")
+        except ValidationError as problem:
+            self.add_error("on", problem)
+        return data
 
 
 class WhatMattersForm(VersionedForm):
@@ -312,7 +341,7 @@ NETWORK_ROWS_SPARE = 3
 MOST_NETWORK_ROWS = 60
 
 
-class NetworkEntryForm(forms.Form):
+class NetworkEntryForm(NamedErrorsMixin, forms.Form):
     """One row of the network: blank rows are ignored; a started row needs every part. Error
     messages name the row ("contact 2") so the error summary is clear."""
 
