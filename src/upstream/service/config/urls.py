@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("upstream.service.notifications.urls")),
     path("engagement/", include("upstream.service.engagement.urls")),
     path("outreach/", include("upstream.service.outreach.urls")),
+    path("", include("upstream.service.schedules.urls")),
     path("insights/", include("upstream.service.insights.urls")),
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),

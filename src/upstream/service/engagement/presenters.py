@@ -17,6 +17,7 @@ from upstream.service.practice.conversations import applies as applies_three_con
 from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
+from upstream.service.schedules.presenters import episode_rows as schedule_rows
 from upstream.standards.vocabularies import NEEDS
 
 STATUS_COLOURS = {
@@ -68,6 +69,7 @@ def episode_header(episode: Episode) -> dict:
             ("Team", episode.team.name),
             ("Worker", episode.worker.display_name if episode.worker else "Not allocated"),
             ("Next review", day(episode.next_review_on)),
+            *schedule_rows(episode, timezone.localdate()),
         ],
         "status": status_tag(episode.status),
         "hub_url": episode_hub_url(episode),

@@ -26,6 +26,8 @@ from upstream.service.practice import presenters as practice_presenters
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.services import StaleEpisode
 from upstream.service.referrals.states import IllegalTransition
+from upstream.service.schedules import huddle as huddle_schedules
+from upstream.service.schedules import services as schedule_services
 
 STAFF = STAFF_ROLES
 STALE_MESSAGE = (
@@ -322,14 +324,21 @@ def _team_worker(request, worker_id: str):
 @allow(*STAFF)
 @require_GET
 def huddle(request):
-    """The weekly huddle list for the user's teams: progress, risks, proposed endings."""
-    result = team_views.huddle(request.user, timezone.localdate())
+    """The weekly huddle list for the user's teams and the week chosen with ``?week=2026-W49``
+    (this week by default): progress, risks, proposed endings, "did not engage" proposals from
+    the contact cadence, and the decisions recorded (``schedules.huddle``)."""
+    today = timezone.localdate()
+    monday = schedule_services.iso_week(request.GET.get("week", ""), today)
+    result = team_views.huddle(request.user, huddle_schedules.week_end(monday, today))
+    view = presenters.huddle_view(result)
+    schedules = huddle_schedules.extras(request.user, monday, today, view, result)
     listed(request, "engagement.huddle", [
         *(entry.case.episode.person_id for entry in [*result.progress, *result.risks]),
         *(case.episode.person_id for case in result.endings),
+        *schedules["people"],
     ])
     return render(request, "engagement/huddle.jinja", {
-        "view": presenters.huddle_view(result),
+        "view": view, "schedules": schedules,
         "teams": ", ".join(t.name for t in request.user.teams.all()),
     })
 

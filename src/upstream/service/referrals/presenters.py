@@ -48,6 +48,7 @@ ENGAGEMENT_PAGES = [
     ("Sessions", "engagement:sessions"),
     ("Close the episode", "engagement:close"),
     ("Discharge summary", "engagement:summary"),
+    ("Schedules, screenings and huddle decisions", "schedules:episode"),
 ]
 """The engagement pages an episode links to, each taking ``episode_id``."""
 

@@ -1,0 +1,158 @@
+"""Schedules in a browser, the way a team meets them (axe on every page):
+
+- Leicester's six-attempt outreach: the lead sets the cadence (call, text, call, letter, call,
+  call over three weeks); the link worker follows the "today" page and each next attempt's due
+  channel and date; five go unanswered and the sixth reaches the person, who engages.
+- Barts' "difficulty making ends meet" screen: the lead defines it at 1, 4 and 8 weeks after a
+  heart attack; a worker enrols a patient from the date of the heart attack and records a
+  "yes" at week 1, which puts a referral in the triage queue.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from upstream.service.accounts.models import Pathway, Role, Team
+from upstream.service.engagement.models import ContactAttempt
+from upstream.service.people.models import Person
+from upstream.service.referrals.models import Episode, Referral
+from upstream.service.referrals.services import submit_referral, transition
+from upstream.service.referrals.states import Status
+from upstream.service.schedules.models import Screening
+
+LEICESTER = [("0", "Phone call"), ("2", "Text message (SMS)"), ("5", "Phone call"),
+             ("7", "Letter"), ("12", "Phone call"), ("19", "Phone call")]
+DUE = re.compile(r"Step (\d) of 6: (.+?), due (\d{1,2} \w+ \d{4})")
+
+
+@pytest.fixture
+def team(transactional_db, make_user):
+    pathway = Pathway.objects.create(name="Leicester social prescribing", specialty="Primary")
+    team = Team.objects.create(name="Leicester link workers", pathway=pathway)
+    return {"team": team,
+            "lead": make_user("priya.shah", Role.TEAM_LEAD, [team]),
+            "worker": make_user("tom.baker", Role.LINK_WORKER, [team])}
+
+
+def allocated_person(team, worker, *, days_ago: int, given: str, family: str,
+                     nhs: str) -> Episode:
+    """A person referred and allocated ``days_ago`` days ago (set-up, not under test)."""
+    at = timezone.now() - datetime.timedelta(days=days_ago, hours=1)
+    person = Person.objects.create(given_name=given, family_name=family, nhs_number=nhs,
+                                   date_of_birth=datetime.date(1956, 5, 2))
+    referral = submit_referral(person=person, team=team, source="gp", needs=["money"],
+                               reason="Worried about money", consent_given=True,
+                               received_at=at)
+    Referral.objects.filter(pk=referral.pk).update(triage_outcome="accept", triaged_at=at)
+    episode = referral.episode
+    transition(episode, Status.TRIAGED, reason="set-up")
+    Episode.objects.filter(pk=episode.pk).update(worker=worker)
+    transition(episode, Status.ALLOCATED, reason="set-up")
+    Episode.objects.filter(pk=episode.pk).update(allocated_at=at)
+    return episode
+
+
+def set_cadence(visitor) -> None:
+    page = visitor.page
+    visitor.follow("Schedules")
+    visitor.follow("Change contact cadence for Leicester link workers")
+    for n, (day, channel) in enumerate(LEICESTER, start=1):
+        page.get_by_label(f"Step {n}: day").fill(day)
+        page.get_by_label(f"Step {n}: channel").select_option(label=channel)
+    visitor.submit("Save cadence")
+    expect(page.locator("main")).to_contain_text("Day 19: Phone call")
+
+
+def test_six_attempts_following_the_cadence_end_in_engagement(visit, team):
+    episode = allocated_person(team["team"], team["worker"], days_ago=20, given="Meena",
+                               family="Patel", nhs="9990000018")
+    lead = visit("team lead")
+    lead.sign_in("priya.shah")
+    set_cadence(lead)
+
+    worker = visit("link worker")
+    worker.sign_in("tom.baker")
+    page = worker.page
+    worker.follow("Today")
+    for step in range(1, 7):
+        worker.goto("/today/")
+        row = page.get_by_role("row", name=re.compile("Meena Patel"))
+        expect(row).to_contain_text(f"Step {step} of 6")
+        worker.click(row.get_by_role("link", name=re.compile("Contact attempt")))
+        found = DUE.search(worker.text())
+        assert found and int(found[1]) == step, worker.text()
+        channel, due_on = found[2], datetime.datetime.strptime(found[3], "%d %B %Y").date()
+        assert channel == LEICESTER[step - 1][1]
+        group = page.get_by_role("group", name="Date of the attempt")
+        group.get_by_label("Day").fill(str(due_on.day))
+        group.get_by_label("Month").fill(str(due_on.month))
+        group.get_by_label("Year").fill(str(due_on.year))
+        page.get_by_label("Time of the attempt").fill("10:30")
+        page.get_by_label(channel, exact=True).check()
+        reached = step == 6
+        page.get_by_label("Engaged: agreed to work together" if reached else "No answer",
+                          exact=True).check()
+        worker.submit("Log attempt")
+        expect(page.locator("main")).to_contain_text("Contact attempt logged")
+
+    episode.refresh_from_db()
+    assert episode.status == Status.ENGAGED
+    attempts = list(ContactAttempt.objects.filter(episode=episode).order_by("at"))
+    assert [a.channel for a in attempts] == ["phone", "sms", "phone", "letter", "phone",
+                                             "phone"]
+    allocated_on = timezone.localdate(episode.allocated_at)
+    assert [(timezone.localdate(a.at) - allocated_on).days for a in attempts] == [
+        0, 2, 5, 7, 12, 19]
+    worker.goto("/today/")
+    expect(page.locator("main")).to_contain_text("Nothing is due today or overdue")
+
+
+def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, team):
+    episode = allocated_person(team["team"], team["worker"], days_ago=10, given="Ray",
+                               family="Okonjo", nhs="9990000026")
+    lead = visit("team lead")
+    lead.sign_in("priya.shah")
+    page = lead.page
+    lead.follow("Schedules")
+    lead.follow("Add a screening schedule for Leicester link workers")
+    page.get_by_label("Name of the screen").fill("Difficulty making ends meet")
+    page.get_by_label("What the index date is").fill("Heart attack")
+    page.get_by_label("Weeks after the index date").fill("1, 4, 8")
+    page.get_by_label("Question 1", exact=True).fill(
+        "Do you have difficulty making ends meet at the end of the month?")
+    lead.submit("Save screening schedule")
+    expect(page.locator("main")).to_contain_text("weeks 1, 4, 8 after heart attack")
+
+    worker = visit("link worker")
+    worker.sign_in("tom.baker")
+    page = worker.page
+    worker.goto(f"/referrals/episodes/{episode.pk}/")
+    worker.follow("Schedules, screenings and huddle decisions")
+    heart_attack = timezone.localdate() - datetime.timedelta(days=8)
+    page.get_by_label("Day").fill(str(heart_attack.day))
+    page.get_by_label("Month").fill(str(heart_attack.month))
+    page.get_by_label("Year").fill(str(heart_attack.year))
+    worker.submit("Enrol")
+    expect(page.locator("main")).to_contain_text("Enrolled in the screen")
+
+    worker.follow("Today")
+    row = page.get_by_role("row", name=re.compile("Ray Okonjo"))
+    expect(row).to_contain_text("Difficulty making ends meet: week 1")
+    expect(row).to_contain_text("1 day overdue")
+    worker.click(row.get_by_role("link", name=re.compile("Screening")))
+    page.get_by_label("Yes, record the answers").check()
+    page.get_by_role("group", name=re.compile("difficulty making ends meet")).get_by_label(
+        "Yes").check()
+    worker.submit("Save screening")
+    expect(page.locator("main")).to_contain_text("the referral is in the triage queue")
+
+    screening = Screening.objects.get(enrolment__episode=episode, week=1)
+    assert screening.status == "positive"
+    referral = Referral.objects.get(pk=screening.referral_id)
+    assert "week 1" in referral.reason
+
+    worker.follow("Triage")
+    expect(page.get_by_role("row", name=re.compile("Ray Okonjo"))).to_have_count(1)
