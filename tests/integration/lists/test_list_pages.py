@@ -125,3 +125,22 @@ def test_same_names_are_told_apart_by_date_of_birth(client, refer, make_person, 
     client.force_login(referrer)
     mine = rows_of(unescape(client.get(reverse("referrals:mine")).content.decode()))
     assert "3 February 1961" in mine and "9 July 1985" in mine
+
+
+def test_audit_log_pages_and_sorts(client, worker):
+    from upstream.service.accounts.models import Role, User
+    from upstream.service.audit.services import record
+
+    for i in range(30):
+        record(worker, "view", record_type="test.thing", record_id=str(i))
+    admin = User.objects.create(username="ada", role=Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("audit:events")
+    second = unescape(client.get(url, {"record_type": "test.thing", "page": 2}).content.decode())
+    assert "Showing 26 to 30 of 30 events" in second
+    assert "test.thing 4<" in rows_of(second) and "test.thing 5<" not in rows_of(second)
+    oldest = unescape(client.get(url, {"record_type": "test.thing", "sort": "when"})
+                      .content.decode())
+    assert rows_of(oldest).index("test.thing 0<") < rows_of(oldest).index("test.thing 1<")
+    assert 'href="?record_type=test.thing&amp;page=2"' in client.get(
+        url, {"record_type": "test.thing"}).content.decode()

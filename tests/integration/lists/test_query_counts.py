@@ -58,6 +58,7 @@ LISTS = [
     ("referrals:identity_queue", "lee", _identity, "get"),
     ("referrals:break_glass_log", "lee", _break_glass, "get"),
     ("engagement:caseload", "wes", _allocated, "get"),
+    ("engagement:huddle", "lee", _allocated, "get"),
     ("people:search", "wes", _as_is, "post"),
 ]
 

@@ -42,6 +42,7 @@ INTENDED_ROLES = {
     "accounts:password_change": EVERYONE,
     "people:detail": STAFF,
     "people:edit": STAFF,
+    "people:search": STAFF,
     "people:flags": STAFF,
     "people:resolve_flag": STAFF,
     "referrals:notes": STAFF,

@@ -7,12 +7,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from upstream.service.engagement.models import ContactAttempt, GoalStatus
+from upstream.service.engagement.models import ContactAttempt, Goal, GoalStatus
 from upstream.service.engagement.services import needs_attempts_review, unsuccessful_in_a_row
-from upstream.service.referrals.models import Episode, Urgency
+from upstream.service.referrals.models import Episode, Referral, Urgency
 from upstream.service.referrals.states import CASELOAD, Status
 
 UNALLOCATED = (Status.REFERRED, Status.TRIAGED, Status.WAITING)
@@ -162,6 +162,17 @@ def _risk_reasons(case: Case) -> list[str]:
     return [code for applies, code in checks if applies]
 
 
+def _quiet_unallocated(week_from: datetime.date, today: datetime.date) -> Q:
+    """Episodes without a worker that the huddle has nothing to say about: not urgent and no
+    goal achieved or reviewed this week (such an episode is no risk, no ending and no
+    progress). Leaving them out in the query keeps the huddle fast with thousands waiting."""
+    urgent = Referral.objects.filter(episode=OuterRef("pk"), urgency=Urgency.URGENT)
+    goal_news = Goal.objects.filter(episode=OuterRef("pk")).filter(
+        Q(achieved_on__range=(week_from, today))
+        | Q(reviews__reviewed_on__range=(week_from, today)))
+    return Q(status__in=UNALLOCATED) & ~Exists(urgent) & ~Exists(goal_news)
+
+
 def huddle(user, today: datetime.date) -> Huddle:
     """What the weekly huddle discusses, over the open episodes of the user's teams:
 
@@ -172,6 +183,7 @@ def huddle(user, today: datetime.date) -> Huddle:
     """
     week_from = today - datetime.timedelta(days=6)
     episodes = (Episode.objects.for_user(user).open().filter(team__in=user.teams.all())
+                .exclude(_quiet_unallocated(week_from, today))
                 .prefetch_related("what_matters"))
     days = settings.UPSTREAM_NO_CONTACT_DAYS
     progress, risks, endings = [], [], []

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_http_methods
 
 from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import Role
-from upstream.service.audit.services import viewed
+from upstream.service.audit.services import listed, viewed
+from upstream.service.people import search as person_search
 from upstream.service.people.forms import PersonEditForm
 from upstream.service.people.models import Person
 from upstream.service.people.presenters import (
@@ -15,10 +16,12 @@ from upstream.service.people.presenters import (
     error_list,
     saved_value,
 )
+from upstream.service.people.search import MOST_SHOWN, PersonSearchForm
 from upstream.service.people.services import StalePerson, update_person
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.presenters import EpisodePresenter
 from upstream.service.referrals.services import other_team_episodes
+from upstream.service.ui.errors import error_summary
 
 
 @allow(Role.LINK_WORKER, Role.TEAM_LEAD)
@@ -75,3 +78,30 @@ def _after_conflict(request, person: Person, stale: StalePerson) -> PersonEditFo
             form.add_error(name, f"{form[name].label} saved on the record now: "
                                  f"{saved_value(saved, name)}")
     return form
+
+
+@allow(Role.LINK_WORKER, Role.TEAM_LEAD)
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """Find a person the user's teams work with, by NHS number or by family name and date of
+    birth. The terms are posted, never put in the address or the audit; the audit lists the
+    people shown."""
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    found = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            d = form.cleaned_data
+            found = person_search.search(request.user, nhs_number=d["nhs_number"],
+                                         family_name=d["family_name"],
+                                         date_of_birth=d["date_of_birth"])
+            listed(request, "people.search", [f.person.pk for f in found[:MOST_SHOWN]])
+        else:
+            status = 400
+    return render(request, "people/search.jinja", {
+        "form": form, "errors": error_summary(form),
+        "found": found[:MOST_SHOWN] if found is not None else None,
+        "more": found is not None and len(found) > MOST_SHOWN,
+        "by_nhs_number": form.is_bound and not form.errors and bool(
+            form.cleaned_data.get("nhs_number")),
+    }, status=status)
