@@ -83,3 +83,58 @@ def test_nobody_can_mark_anothers_notification(client, refer, worker, referrer, 
     assert notice.read_at is None
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert notice.text not in unescape(page)
+
+
+@pytest.fixture
+def notify(settings):
+    """The local GOV.UK Notify (``tests/fakes/notify_server``) with an email template."""
+    from tests.fakes.notify_server import FakeNotify
+
+    fake = FakeNotify()
+    running = fake.serve()
+    settings.UPSTREAM_NOTIFY_API_KEY = fake.api_key
+    settings.UPSTREAM_NOTIFY_BASE_URL = fake.base_url
+    settings.UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = fake.add_template("email",
+                                                                   subject="((subject))")
+    yield fake
+    running.stop()
+
+
+def test_with_notify_configured_the_user_is_emailed_without_the_details(
+        refer, worker, referrer, notify, django_capture_on_commit_callbacks):
+    referrer.email = "ann.referrer@example.nhs.uk"
+    referrer.save()
+    referral = refer()
+    with django_capture_on_commit_callbacks(execute=True):
+        triage(referral, "reject", by=worker, reject_reason="out_of_area")
+
+    [sent] = notify.notifications.values()
+    assert sent["type"] == "email" and sent["email_address"] == "ann.referrer@example.nhs.uk"
+    assert "You have a new notification in Upstream: triage decision." in sent["body"]
+    person = referral.person
+    for detail in [person.given_name, person.family_name, person.nhs_number, "out of area",
+                   f"R{referral.pk}"]:
+        assert detail not in sent["body"] and detail not in (sent["subject"] or "")
+    assert Notification.objects.get(recipient=referrer).emailed_at is not None
+
+
+def test_without_notify_or_an_email_address_nothing_is_emailed(
+        refer, worker, referrer, settings, django_capture_on_commit_callbacks):
+    settings.UPSTREAM_NOTIFY_API_KEY = ""
+    referrer.email = "ann.referrer@example.nhs.uk"
+    referrer.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        triage(refer(), "accept", by=worker)
+    assert callbacks == []
+    assert Notification.objects.get(recipient=referrer).emailed_at is None
+
+
+def test_a_notify_refusal_keeps_the_notification(refer, worker, referrer, notify,
+                                                 django_capture_on_commit_callbacks):
+    referrer.email = "ann.referrer@example.nhs.uk"
+    referrer.save()
+    notify.fail_next(500)
+    with django_capture_on_commit_callbacks(execute=True):
+        triage(refer(), "accept", by=worker)
+    notice = Notification.objects.get(recipient=referrer)
+    assert notice.emailed_at is None and not notify.notifications

@@ -32,6 +32,8 @@ class Notification(models.Model):
     link = models.CharField(max_length=200, help_text="path of the page the notice is about")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="when GOV.UK Notify accepted the email telling of it")
 
     objects = NotificationQuerySet.as_manager()
 

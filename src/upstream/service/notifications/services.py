@@ -2,21 +2,72 @@
 
 The referrer hears of the triage decision and of the end of support; the worker hears of an
 allocation. Texts name the referral or episode by number and the team, never the person
-(see ``models``). Email is not sent from here yet: see the issue 10 report.
+(see ``models``).
+
+Email: when GOV.UK Notify is configured (``outreach.notify``: an API key and the email
+template) and the user has an email address, each notification is also told by email once
+the change is committed. The email says only that there is a notification of a kind, never
+its text, so nothing about a person leaves the service; a refusal is logged without it.
 """
 
+import logging
+from functools import partial
+
+from django.apps import apps
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from upstream.service.notifications.models import Kind, Notification
 
+log = logging.getLogger(__name__)
+
+EMAIL_SUBJECT = "You have a new notification in Upstream"
+EMAIL_BODY = (
+    "You have a new notification in Upstream: {kind}.\n\n"
+    "Sign in to Upstream to read it. For your patients' privacy this email does not say who "
+    "it is about."
+)
+
 
 def notify(recipient, kind: str, text: str, link: str) -> Notification | None:
-    """Give ``recipient`` (a user; ``None`` or a system sender is skipped) a notification."""
+    """Give ``recipient`` (a user; ``None`` or a system sender is skipped) a notification, and
+    email them that it is there when Notify is configured (after the transaction commits)."""
     if recipient is None or not getattr(recipient, "pk", None):
         return None
-    return Notification.objects.create(recipient=recipient, kind=kind, text=text[:300],
-                                       link=link)
+    notice = Notification.objects.create(recipient=recipient, kind=kind, text=text[:300],
+                                         link=link)
+    if recipient.email and _notify_configured():
+        transaction.on_commit(partial(email, notice.pk))
+    return notice
+
+
+def _notify_configured() -> bool:
+    if not apps.is_installed("upstream.service.outreach"):
+        return False
+    from upstream.service.outreach import notify as notify_client
+
+    return notify_client.configured()
+
+
+def email(notification_id: int) -> bool:
+    """Email the recipient of a notification that it is waiting (``EMAIL_BODY``: the kind,
+    no text, no person). True when Notify accepted it; a refusal is logged and False."""
+    from upstream.service.outreach import notify as notify_client
+    from upstream.service.outreach.models import MessageKind
+
+    notice = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        notify_client.send(
+            MessageKind.EMAIL, recipient=notice.recipient.email, subject=EMAIL_SUBJECT,
+            body=EMAIL_BODY.format(kind=notice.get_kind_display().lower()),
+            reference=f"upstream-notification-{notice.pk}")
+    except notify_client.NotifyRefused as refused:
+        log.warning("Notification %s was not emailed: Notify answered %s", notice.pk,
+                    refused.status_code)
+        return False
+    Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+    return True
 
 
 def triage_decided(referral, decision: str) -> Notification | None:
