@@ -184,3 +184,16 @@ def test_the_contacts_page_shows_how_to_reach_the_person(client, worker, episode
     assert "Needed: Gujarati" in shown
     assert "Not recorded: ask before leaving a message" in shown
     assert send_url(episode) in shown
+
+
+def test_a_call_script_is_shown_to_read_not_sent(client, worker, episode, team):
+    script = template(team, MessageKind.CALL_SCRIPT, "Hello, can I speak to ((given_name))?")
+    client.force_login(worker)
+    shown = page(client.get(send_url(episode), {"template": script.pk}))
+    assert "Hello, can I speak to Priya?" in shown
+    assert "Read this script when you call" in shown
+    assert "Send text message" not in shown
+    refused = client.post(send_url(episode), {"template": script.pk})
+    assert refused.status_code == 409
+    assert "A call script is read out on a call, not sent" in page(refused)
+    assert not OutreachMessage.objects.exists()

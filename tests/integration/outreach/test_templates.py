@@ -166,3 +166,19 @@ def test_a_team_without_settings_gets_the_uk_average_target(client, db):
     assert "Reading age target: 9 years" in client.get(
         reverse("outreach:templates")).content.decode()
 
+
+
+def test_lead_deletes_a_template_and_messages_keep_their_text(client, lead, worker, episode,
+                                                              text_template):
+    from upstream.service.outreach import services
+
+    message = services.send(services.draft(text_template, episode, worker), by=worker)
+    client.force_login(lead)
+    url = reverse("outreach:template_delete", kwargs={"message_template_id": text_template.pk})
+    assert client.post(url).status_code == 302
+    assert not MessageTemplate.objects.filter(pk=text_template.pk).exists()
+    message.refresh_from_db()
+    assert message.template is None and message.body.startswith("Hello Priya")
+    client.force_login(worker)
+    assert client.post(reverse("outreach:template_delete", kwargs={
+        "message_template_id": message.pk})).status_code == 403

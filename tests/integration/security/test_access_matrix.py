@@ -83,6 +83,7 @@ INTENDED_ROLES = {
     "outreach:template": STAFF,
     "outreach:template_new": {Role.TEAM_LEAD},
     "outreach:template_edit": {Role.TEAM_LEAD},
+    "outreach:template_delete": {Role.TEAM_LEAD},
     "outreach:settings": {Role.TEAM_LEAD},
     "outreach:send": STAFF,
     "outreach:outbox": STAFF,

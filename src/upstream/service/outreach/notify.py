@@ -21,9 +21,6 @@ from notifications_python_client.errors import APIError
 
 from upstream.service.outreach.models import MessageKind
 
-MAX_ADDRESS_LINES = 7
-"""Notify takes ``address_line_1`` to ``address_line_7``; the last line is the postcode."""
-
 
 class NotifyRefused(Exception):
     """Notify did not accept the message. ``str()`` is the explanation for the worker."""

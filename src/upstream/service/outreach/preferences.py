@@ -47,8 +47,8 @@ def refusal(kind: str, person: Person) -> str | None:
     name = person.given_name
     if person.date_of_death:
         return f"{name} has died, so no message can be sent."
-    if kind == MessageKind.CALL_SCRIPT:
-        return "A call script is read out on a call, not sent: call, then log the attempt."
+    if kind == MessageKind.CALL_SCRIPT and not person.phone:
+        return f"No call: there is no phone number on {name}'s record."
     if kind == MessageKind.SMS and not person.phone:
         return f"No text: there is no phone number on {name}'s record."
     if kind == MessageKind.SMS and not is_mobile(person.phone):
@@ -63,8 +63,9 @@ def refusal(kind: str, person: Person) -> str | None:
 
 
 def recipient(kind: str, person: Person) -> str | list[str]:
-    """Where a ``kind`` message goes: the mobile, the email address or the address lines."""
-    if kind == MessageKind.SMS:
+    """Where a ``kind`` message goes: the phone number (texts and calls), the email address
+    or the address lines."""
+    if kind in (MessageKind.SMS, MessageKind.CALL_SCRIPT):
         return person.phone
     if kind == MessageKind.EMAIL:
         return person.email

@@ -46,8 +46,10 @@ def draft_view(draft: Draft) -> dict:
         "paragraphs": [p for p in draft.body.split("\n") if p.strip()],
         "recipient_lines": draft.recipient_text.split("\n") if draft.recipient_text else [],
         "refusal": draft.refusal,
-        "warnings": draft.warnings,
         "send_button": SEND_BUTTON.get(draft.kind),
+        "call_script": draft.kind == MessageKind.CALL_SCRIPT,
+        "log_url": reverse("engagement:contacts", kwargs={"episode_id": draft.episode.pk})
+        + "#log-attempt",
     }
 
 

@@ -7,7 +7,7 @@ Every change is audited; audit details name kinds and ids, never the person or t
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from upstream.service.engagement.models import ContactOutcome
 from upstream.service.outreach import merge, notify, preferences
 from upstream.service.outreach.models import (
     KINDS_WITH_SUBJECT,
+    SENDABLE_KINDS,
     MessageKind,
     MessageStatus,
     MessageTemplate,
@@ -62,6 +63,12 @@ def save_template(template: MessageTemplate, *, by) -> MessageTemplate:
     return template
 
 
+def delete_template(template: MessageTemplate, *, by) -> None:
+    """Delete ``template``; messages written from it keep their merged text."""
+    record(by, Action.CHANGE, template, detail=f"deleted kind={template.kind}")
+    template.delete()
+
+
 def merge_values(team, sender, *, person=None,
                  appointment_date: datetime.date | None = None) -> dict[str, str]:
     """The value of every merge field for a message from ``sender`` in ``team`` to ``person``.
@@ -91,7 +98,6 @@ class Draft:
     body: str
     recipient: str | list[str]
     refusal: str | None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -119,7 +125,7 @@ def draft(template: MessageTemplate, episode: Episode, sender, *,
                  subject=merge.merge(template.subject, values),
                  body=merge.merge(template.body, values),
                  recipient=preferences.recipient(template.kind, person),
-                 refusal=refusal, warnings=preferences.warnings(person))
+                 refusal=refusal)
 
 
 @transaction.atomic
@@ -132,6 +138,9 @@ def send(message_draft: Draft, *, by) -> OutreachMessage:
     """
     if message_draft.refusal:
         raise CannotSend(message_draft.refusal)
+    if message_draft.kind not in SENDABLE_KINDS:
+        raise CannotSend("A call script is read out on a call, not sent: call, then log the "
+                         "attempt on the contact attempts page.")
     kind = message_draft.kind
     notify_id = ""
     if notify.configured():

@@ -12,6 +12,8 @@ urlpatterns = [
     path("templates/<int:message_template_id>/", views.template, name="template"),
     path("templates/<int:message_template_id>/edit/", views.template_edit,
          name="template_edit"),
+    path("templates/<int:message_template_id>/delete/", views.template_delete,
+         name="template_delete"),
     path("episodes/<int:episode_id>/send/", views.send, name="send"),
     path("outbox/", views.outbox, name="outbox"),
     path("messages/<int:outreach_message_id>/sent/", views.mark_sent, name="mark_sent"),

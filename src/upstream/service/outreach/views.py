@@ -90,6 +90,16 @@ def template_edit(request, message_template_id: int):
     return _template_form_page(request, template.team, template)
 
 
+@allow(Role.TEAM_LEAD)
+@require_POST
+def template_delete(request, message_template_id: int):
+    """Delete a template. Messages already written from it keep their text."""
+    found = _template(request, message_template_id)
+    services.delete_template(found, by=request.user)
+    messages.success(request, f"Template '{found.name}' deleted")
+    return redirect("outreach:templates")
+
+
 @allow(*STAFF)
 @require_GET
 def template(request, message_template_id: int):
