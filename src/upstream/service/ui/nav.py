@@ -22,7 +22,6 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     Role.REFERRER: [("My referrals", "referrals:mine"), ("Refer someone", "referrals:new")],
     Role.LINK_WORKER: [
         ("Today", "schedules:today"),
-        ("Today", "schedules:today"),
         ("Triage", "referrals:triage"),
         ("My caseload", "engagement:caseload"),
         ("Outbox", "outreach:outbox"),
@@ -30,12 +29,10 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     ],
     Role.TEAM_LEAD: [
         ("Today", "schedules:today"),
-        ("Today", "schedules:today"),
         ("Triage", "referrals:triage"),
         ("Allocation", "referrals:board"),
         ("Waiting list", "referrals:waiting"),
         ("Huddle", "engagement:huddle"),
-        ("Schedules", "schedules:index"),
         ("Outbox", "outreach:outbox"),
         ("Schedules", "schedules:index"),
         ("Find a person", "people:search"),
