@@ -197,3 +197,16 @@ def test_a_call_script_is_shown_to_read_not_sent(client, worker, episode, team):
     assert refused.status_code == 409
     assert "A call script is read out on a call, not sent" in page(refused)
     assert not OutreachMessage.objects.exists()
+
+
+def test_a_message_other_than_the_preferred_way_carries_a_reminder(client, worker, episode,
+                                                                   text_template,
+                                                                   letter_template):
+    person = episode.person
+    person.preferred_channel = "letter"
+    person.save()
+    client.force_login(worker)
+    text = page(client.get(send_url(episode), {"template": text_template.pk}))
+    assert "Priya prefers: letter." in text
+    letter = page(client.get(send_url(episode), {"template": letter_template.pk}))
+    assert "prefers:" not in letter

@@ -72,6 +72,19 @@ def recipient(kind: str, person: Person) -> str | list[str]:
     return address_lines(person)
 
 
+CHANNEL_OF_KIND = {MessageKind.SMS: "sms", MessageKind.EMAIL: "email",
+                   MessageKind.LETTER: "letter", MessageKind.CALL_SCRIPT: "phone"}
+"""The contact channel (``people.ContactChannel``) each kind of message uses."""
+
+
+def preference_note(kind: str, person: Person) -> str | None:
+    """A reminder when ``kind`` is not the way the person prefers to be contacted."""
+    if CHANNEL_OF_KIND[kind] == person.preferred_channel:
+        return None
+    return (f"{person.given_name} prefers: {person.get_preferred_channel_display().lower()}. "
+            "Use another way only if that has not worked.")
+
+
 def warnings(person: Person) -> list[str]:
     """What the sender should know before writing to ``person``."""
     found = []

@@ -3,10 +3,11 @@ and the outbox, as plain dicts so templates only lay things out."""
 
 from django.urls import reverse
 
-from upstream.service.outreach import merge, readability
+from upstream.service.outreach import merge, preferences, readability
 from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachMessage
 from upstream.service.outreach.services import Draft
 from upstream.service.ui.format import long_date_time
+from upstream.service.ui.tags import reading_age_tag
 
 SEND_BUTTON = {
     MessageKind.SMS: "Send text message",
@@ -20,11 +21,11 @@ def reading_age_view(template: MessageTemplate, target: int) -> dict:
     age = readability.reading_age(f"{template.subject}\n{template.body}", target)
     if age.above_target:
         return {"years": age.years, "above": True,
-                "tag": {"text": f"Reading age {age.years}: above {target}", "colour": "orange"},
+                "tag": reading_age_tag(age.years, target),
                 "text": (f"Reading age {age.years} is above your team's target of {target}. "
                          "Use shorter sentences and everyday words.")}
     return {"years": age.years, "above": False,
-            "tag": {"text": f"Reading age {age.years}", "colour": "green"},
+            "tag": reading_age_tag(age.years, target),
             "text": f"Reading age {age.years} is within your team's target of {target}."}
 
 
@@ -46,6 +47,7 @@ def draft_view(draft: Draft) -> dict:
         "paragraphs": [p for p in draft.body.split("\n") if p.strip()],
         "recipient_lines": draft.recipient_text.split("\n") if draft.recipient_text else [],
         "refusal": draft.refusal,
+        "preference": preferences.preference_note(draft.kind, draft.episode.person),
         "send_button": SEND_BUTTON.get(draft.kind),
         "call_script": draft.kind == MessageKind.CALL_SCRIPT,
         "log_url": reverse("engagement:contacts", kwargs={"episode_id": draft.episode.pk})
