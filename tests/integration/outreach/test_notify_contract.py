@@ -132,3 +132,26 @@ def test_the_fake_checks_tokens_as_notify_does(notify):
     landline = requests.post(url, json={**body, "phone_number": "01164960000"},
                              headers={"Authorization": f"Bearer {good}"}, timeout=5)
     assert landline.json()["errors"][0]["message"] == "phone_number Not a UK mobile number"
+
+
+def test_notify_out_of_reach_is_explained_and_records_nothing(client, worker, episode,
+                                                              text_template, notify, settings):
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        settings.UPSTREAM_NOTIFY_BASE_URL = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    client.force_login(worker)
+    response = send(client, episode, text_template)
+    assert "GOV.UK Notify is not working just now" in page(response)
+    assert not OutreachMessage.objects.exists() and not ContactAttempt.objects.exists()
+
+
+def test_a_kind_without_its_notify_template_id_says_which_setting(client, worker, episode,
+                                                                  email_template, notify,
+                                                                  settings):
+    settings.UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = ""
+    client.force_login(worker)
+    response = send(client, episode, email_template)
+    assert "UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID is not set" in page(response)
+    assert not notify.received and not ContactAttempt.objects.exists()
