@@ -2,7 +2,8 @@
 
 Templates are looked up in the app folders (``<app>/jinja2/<app>/...``) and the service's
 ``jinja2/`` folder first, then in the NHS.UK frontend macros package. Globals available in
-every template: ``static``, ``url``, ``page_messages``, ``navigation``, ``footer_links``;
+every template: ``static``, ``url``, ``page_messages``, ``navigation``, ``footer_links``,
+``tags`` (``ui.tags``: named tags such as ``tags.OVERDUE``);
 ``request``, ``csrf_input`` and ``csrf_token`` come from Django's Jinja2 backend. Filters from
 ``ui.format``: ``long_date``, ``date_time``, ``relative_day``, ``nhs_number``, ``plural``,
 ``duration``.
@@ -13,6 +14,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from upstream.service.ui import format as ui_format
+from upstream.service.ui import tags as ui_tags
 from upstream.service.ui.messages import page_messages
 from upstream.service.ui.nav import footer_links, navigation
 
@@ -34,6 +36,7 @@ def environment(**options) -> Environment:
         page_messages=page_messages,
         navigation=navigation,
         footer_links=footer_links,
+        tags=ui_tags,
     )
     env.filters.update(
         long_date=ui_format.long_date,

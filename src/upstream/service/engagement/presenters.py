@@ -10,35 +10,23 @@ from django.utils import timezone
 
 from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
-from upstream.service.engagement.models import DischargeSummary, GoalStatus
+from upstream.service.engagement.models import DischargeSummary
 from upstream.service.outreach.preferences import contact_panel
-from upstream.service.people.presenters import active_flags, gp_practice, long_date, plural
+from upstream.service.people.presenters import active_flags, gp_practice
 from upstream.service.practice.conversations import applies as applies_three_conversations
 from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
 from upstream.service.schedules.presenters import episode_rows as schedule_rows
+from upstream.service.ui import tags as ui_tags
+from upstream.service.ui.format import duration, long_date, long_date_time, plural
+from upstream.service.ui.tags import Tag, goal_tag, status_tag
 from upstream.standards.vocabularies import NEEDS
-
-STATUS_COLOURS = {
-    Status.REFERRED: "grey", Status.TRIAGED: "grey", Status.WAITING: "yellow",
-    Status.ALLOCATED: "blue", Status.CONTACTING: "orange", Status.ENGAGED: "aqua-green",
-    Status.ACTIVE: "green", Status.CLOSING: "purple", Status.CLOSED: "white",
-}
-GOAL_COLOURS = {
-    GoalStatus.NOT_STARTED: "grey", GoalStatus.IN_PROGRESS: "blue",
-    GoalStatus.ACHIEVED: "green", GoalStatus.NOT_ACHIEVED: "red",
-}
 
 
 def day(value: datetime.date | datetime.datetime | None, missing: str = "Not set") -> str:
     """A date as NHS.UK style text, e.g. '4 March 2025', or ``missing``."""
     return long_date(value, empty=missing)
-
-
-def day_time(value: datetime.datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{day(local)} at {local:%H:%M}"
 
 
 def _optional_reverse(name: str, **kwargs) -> str | None:
@@ -51,11 +39,6 @@ def _optional_reverse(name: str, **kwargs) -> str | None:
 def episode_hub_url(episode: Episode) -> str | None:
     """The episode's hub page (owned by the referrals app), if that page exists."""
     return _optional_reverse("referrals:episode", episode_id=episode.pk)
-
-
-def status_tag(status: str) -> dict:
-    status = Status(status)
-    return {"text": status.label, "colour": STATUS_COLOURS.get(status, "grey")}
 
 
 def episode_header(episode: Episode) -> dict:
@@ -102,19 +85,6 @@ def episode_nav(episode: Episode, current: str) -> list[dict]:
              "text": text, "current": name == current} for name, text in pages]
 
 
-def error_list(*forms, problem: str | None = None, problem_href: str = "#main-content") -> list:
-    """The NHS.UK error summary's items: a page-level problem first, then each field error
-    linking to its field."""
-    items = [{"text": problem, "href": problem_href}] if problem else []
-    for form in forms:
-        if form is None or not form.is_bound:
-            continue
-        for name, errors in form.errors.items():
-            href = f"#{form[name].id_for_label}" if name in form.fields else problem_href
-            items += [{"text": error, "href": href} for error in errors]
-    return items
-
-
 # -- contacts ---------------------------------------------------------------------------------
 
 def attempts_to_engage_text(episode: Episode) -> str:
@@ -140,9 +110,10 @@ def contacts_view(episode: Episode) -> dict:
         }
     return {
         "rows": [
-            {"when": day_time(a.at), "channel": a.get_channel_display(),
+            {"when": long_date_time(a.at), "channel": a.get_channel_display(),
              "outcome": a.get_outcome_display(), "successful": a.successful,
-             "duration": f"{a.duration_minutes} min" if a.duration_minutes else "",
+             "outcome_tag": ui_tags.contact_outcome_tag(a.get_outcome_display(), a.successful),
+             "duration": duration(a.duration_minutes),
              "note": a.note, "by": a.by.display_name if a.by else ""}
             for a in attempts
         ],
@@ -176,7 +147,7 @@ def plan_view(episode: Episode, today: datetime.date) -> dict:
             "description": goal.description,
             "need": NEEDS.get(goal.need, ""),
             "target": day(goal.target_on),
-            "status": {"text": goal.get_status_display(), "colour": GOAL_COLOURS[goal.status]},
+            "status": goal_tag(goal.status),
             "achieved_on": day(goal.achieved_on, "") if goal.achieved_on else "",
             "reviews": [
                 {"on": day(r.reviewed_on),
@@ -207,10 +178,10 @@ def sessions_view(episode: Episode) -> dict:
     minutes = sum(s.duration_minutes or 0 for s in sessions)
     return {
         "count": len(sessions),
-        "total_time": f"{minutes // 60} h {minutes % 60} min" if minutes else "",
+        "total_time": duration(minutes),
         "rows": [
             {"on": day(s.held_on), "kind": s.get_kind_display(),
-             "duration": f"{s.duration_minutes} min" if s.duration_minutes else "",
+             "duration": duration(s.duration_minutes),
              "note": s.note, "by": s.by.display_name if s.by else ""}
             for s in reversed(sessions)
         ],
@@ -313,21 +284,20 @@ def summary_view(summary: DischargeSummary) -> dict:
 
 # -- team views -------------------------------------------------------------------------------
 
-def _tags(case: Case) -> list[dict]:
-    days = settings.UPSTREAM_NO_CONTACT_DAYS
+def _tags(case: Case) -> list[Tag]:
     tags = []
     if case.overdue:
-        tags.append({"text": "Overdue", "colour": "red"})
+        tags.append(ui_tags.OVERDUE)
     if case.due_today:
-        tags.append({"text": "Due today", "colour": "orange"})
+        tags.append(ui_tags.DUE_TODAY)
     if case.no_contact:
-        tags.append({"text": f"No contact in {days} days", "colour": "yellow"})
+        tags.append(ui_tags.no_contact_tag(settings.UPSTREAM_NO_CONTACT_DAYS))
     if case.attempts_review:
-        tags.append({"text": "Review attempts at huddle", "colour": "pink"})
+        tags.append(ui_tags.REVIEW_ATTEMPTS)
     if case.not_yet_contacted:
-        tags.append({"text": "Not yet contacted", "colour": "blue"})
+        tags.append(ui_tags.NOT_YET_CONTACTED)
     if case.urgent:
-        tags.append({"text": "Urgent", "colour": "purple"})
+        tags.append(ui_tags.URGENT)
     return tags
 
 

@@ -28,6 +28,7 @@ from upstream.service.referrals.services import StaleEpisode
 from upstream.service.referrals.states import IllegalTransition
 from upstream.service.schedules import huddle as huddle_schedules
 from upstream.service.schedules import services as schedule_services
+from upstream.service.ui.errors import MAIN_CONTENT, error_summary
 
 STAFF = STAFF_ROLES
 STALE_MESSAGE = (
@@ -70,13 +71,13 @@ def _submit(request, form, operation, done: str):
 
 
 def _page(request, episode: Episode, template: str, current: str, *, status: int = 200,
-          problem: str | None = None, problem_href: str = "#main-content",
+          problem: str | None = None, problem_href: str = MAIN_CONTENT,
           forms_shown=(), **context):
     return render(request, f"engagement/{template}", {
         "episode": episode,
         "about": presenters.episode_header(episode),
         "nav": presenters.episode_nav(episode, current),
-        "errors": presenters.error_list(*forms_shown, problem=problem, problem_href=problem_href),
+        "errors": error_summary(*forms_shown, problem=problem, problem_href=problem_href),
         **context,
     }, status=status)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from upstream.service.people import dates
 from upstream.service.people.models import Person, SafetyFlag
+from upstream.service.ui.forms import NamedErrorsMixin
 from upstream.standards import nhs_number, phone, postcode
 
 DATE_PARTS = ("day", "month", "year")
@@ -36,9 +37,12 @@ class NHSDateField(forms.Field):
 
     widget = NHSDateInput
 
-    def __init__(self, *, past_only: bool = False, **kwargs):
+    def __init__(self, *, past_only: bool = False, error_label: str | None = None, **kwargs):
+        """``error_label`` names the date in error messages when the label carries more
+        (``"Target date"`` for the label ``"Target date (optional)"``)."""
         super().__init__(**kwargs)
         self.past_only = past_only
+        self.error_label = error_label
 
     def to_python(self, value):
         if isinstance(value, date) or value is None:
@@ -47,18 +51,22 @@ class NHSDateField(forms.Field):
             return None
         missing = [part for part in DATE_PARTS if not value[part]]
         if missing:
-            raise ValidationError(f"{self.label} must include a {' and '.join(missing)}")
+            raise ValidationError(f"{self._named} must include a {' and '.join(missing)}")
         try:
             day, month, year = (int(value[part]) for part in DATE_PARTS)
             typed = date(year, month, day)
         except ValueError:
-            raise ValidationError(f"{self.label} must be a real date") from None
+            raise ValidationError(f"{self._named} must be a real date") from None
         return typed
+
+    @property
+    def _named(self) -> str:
+        return self.error_label or str(self.label)
 
     def validate(self, value):
         super().validate(value)
         if value and self.past_only and value > timezone.localdate():
-            raise ValidationError(f"{self.label} must be today or in the past")
+            raise ValidationError(f"{self._named} must be today or in the past")
 
     def prepare_value(self, value) -> dict[str, str]:
         """The day, month and year to show in the three boxes (``BoundField.value()``)."""
@@ -71,19 +79,6 @@ class NHSDateField(forms.Field):
 
 def _required(label: str) -> dict:
     return {"required": f"Enter {label}"}
-
-
-class NamedErrorsMixin:
-    """Replace Django's generic "This field is required." with a message naming the field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        generic = forms.Field.default_error_messages["required"]
-        for field in self.fields.values():
-            if field.error_messages.get("required") == generic:
-                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
-                label = str(field.label or "").lower()
-                field.error_messages["required"] = f"{verb} {label}"
 
 
 class PersonForm(NamedErrorsMixin, forms.ModelForm):

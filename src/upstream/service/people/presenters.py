@@ -1,33 +1,12 @@
 """How a person's record reads on a page: formatted values and summary-list rows."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.utils import timezone
 
 from upstream.service.people.models import Person, SafetyFlag
-
-
-def long_date(value: date | datetime | None, *, empty: str = "") -> str:
-    """``3 March 2025`` (local date for a datetime), or ``empty``."""
-    if value is None:
-        return empty
-    if isinstance(value, datetime):
-        value = timezone.localdate(value)
-    return f"{value.day} {value:%B %Y}"
-
-
-def date_time(value: datetime | None, *, empty: str = "") -> str:
-    """``3 Mar 2025, 14:05`` in local time, or ``empty``."""
-    if value is None:
-        return empty
-    local = timezone.localtime(value)
-    return f"{local.day} {local:%b %Y, %H:%M}"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 day``, ``3 days``: the count with the noun, plural with an s when not 1."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+from upstream.service.ui.format import date_time, long_date
 
 
 def age_on(born: date, today: date) -> int:
@@ -145,18 +124,3 @@ def saved_value(person: Person, name: str) -> str:
     if isinstance(value, date):
         return long_date(value)
     return value or "nothing (blank)"
-
-
-def error_list(*forms) -> list[dict]:
-    """NHS.UK error-summary items for every error in ``forms``, each linking to its field
-    (the first box of a date input, the first option of radios and checkboxes)."""
-    items = []
-    for form in forms:
-        for name, errors in form.errors.items():
-            if name == "__all__":
-                items += [{"text": str(e), "href": "#maincontent"} for e in errors]
-                continue
-            field = form[name]
-            anchor = field.auto_id + ("-day" if field.widget_type == "nhsdate" else "")
-            items += [{"text": str(e), "href": f"#{anchor}"} for e in errors]
-    return items

@@ -10,12 +10,7 @@ from upstream.service.audit.services import listed, viewed
 from upstream.service.people import search as person_search
 from upstream.service.people.forms import PersonEditForm
 from upstream.service.people.models import Person
-from upstream.service.people.presenters import (
-    PersonPresenter,
-    active_flags,
-    error_list,
-    saved_value,
-)
+from upstream.service.people.presenters import PersonPresenter, active_flags, saved_value
 from upstream.service.people.search import MOST_SHOWN, PersonSearchForm
 from upstream.service.people.services import StalePerson, update_person
 from upstream.service.referrals.models import Episode
@@ -36,6 +31,7 @@ def detail(request, person_id: int):
         "person": person, "presenter": PersonPresenter(person),
         "episodes": [(e, EpisodePresenter(e)) for e in episodes],
         "other_episodes": other_team_episodes(person, request.user).count(),
+        "flags": active_flags(person),
     })
 
 
@@ -59,7 +55,7 @@ def edit(request, person_id: int):
         viewed(request, person)
     return render(request, "people/edit.jinja", {
         "person": person, "presenter": PersonPresenter(person), "form": form,
-        "errors": error_list(form), "flags": active_flags(person),
+        "errors": error_summary(form), "flags": active_flags(person),
     }, status=status)
 
 

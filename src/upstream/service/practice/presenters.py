@@ -9,22 +9,10 @@ from upstream.service.engagement.network import compare, picture
 from upstream.service.practice import conversations
 from upstream.service.practice.models import CONVERSATION_HINTS, SHORT_NAMES, Conversation
 from upstream.service.ui.format import long_date, plural
-
-CONVERSATION_COLOURS = {
-    Conversation.CONNECT: "white", Conversation.CRISIS: "red", Conversation.GOOD_LIFE: "white",
-}
-"""Conversation 2 is a crisis (red: needs action now); 1 and 3 are information only."""
+from upstream.service.ui.tags import Tag, conversation_tag
 
 
-def conversation_tag(conversation: Conversation | None) -> dict | None:
-    """``{"text": "Conversation 2: crisis", "colour": ...}`` or None before any tag."""
-    if conversation is None:
-        return None
-    return {"text": f"Conversation {conversation.value}: {SHORT_NAMES[conversation]}",
-            "colour": CONVERSATION_COLOURS[conversation]}
-
-
-def current_conversation_tag(episode) -> dict | None:
+def current_conversation_tag(episode) -> Tag | None:
     """The tag of the conversation the person is in, for lists (caseload, huddle); None when
     the team does not work to the 3 Conversations or nothing is tagged yet."""
     if not conversations.applies(episode):

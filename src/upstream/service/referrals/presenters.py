@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from upstream.service.people.presenters import PersonPresenter, date_time, long_date, plural
+from upstream.service.people.presenters import PersonPresenter
 from upstream.service.referrals.models import (
     Episode,
     Referral,
     ReferralSource,
     TriageOutcome,
-    Urgency,
 )
 from upstream.service.referrals.services import (
     caseload_counts,
@@ -21,25 +20,10 @@ from upstream.service.referrals.services import (
     waiting_list,
 )
 from upstream.service.referrals.states import TRANSITIONS, Status
+from upstream.service.ui.format import date_time, long_date, plural
+from upstream.service.ui.tags import Tag, status_tag, urgency_tag
 from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
-
-STATUS_COLOURS = {
-    Status.REFERRED: "blue",
-    Status.TRIAGED: "aqua-green",
-    Status.WAITING: "yellow",
-    Status.ALLOCATED: "purple",
-    Status.CONTACTING: "orange",
-    Status.ENGAGED: "green",
-    Status.ACTIVE: "green",
-    Status.CLOSING: "pink",
-    Status.CLOSED: "grey",
-    Status.NOT_ENGAGED: "grey",
-    Status.DECLINED: "grey",
-    Status.NOT_SUITABLE: "grey",
-    Status.DECEASED: "grey",
-}
-"""NHS.UK tag colour for each status."""
 
 ENGAGEMENT_PAGES = [
     ("Contact attempts", "engagement:contacts"),
@@ -57,24 +41,9 @@ MOVES_ELSEWHERE = {Status.ALLOCATED}
 
 
 @dataclass(frozen=True)
-class Tag:
-    text: str
-    colour: str
-
-
-@dataclass(frozen=True)
 class Link:
     text: str
     href: str
-
-
-def status_tag(status: str) -> Tag:
-    status = Status(status)
-    return Tag(status.label, STATUS_COLOURS[status])
-
-
-def urgency_tag(urgency: str) -> Tag | None:
-    return Tag("Urgent", "red") if urgency == Urgency.URGENT else None
 
 
 def need_labels(codes: list[str]) -> list[str]:
@@ -82,7 +51,8 @@ def need_labels(codes: list[str]) -> list[str]:
 
 
 def engagement_links(episode: Episode) -> list[Link]:
-    """Links to the engagement pages that exist in this build of the service."""
+    """Links to the engagement pages that exist in this build of the service. The discharge
+    summary is linked only once it is written (an open episode has none to show)."""
     links = []
     for text, name in ENGAGEMENT_PAGES:
         if name == "engagement:summary" and not hasattr(episode, "discharge_summary"):

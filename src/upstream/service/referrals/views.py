@@ -17,12 +17,7 @@ from upstream.service.accounts.models import STAFF_ROLES, Role, Team, User
 from upstream.service.audit.services import listed, viewed
 from upstream.service.people.forms import PersonIntakeForm
 from upstream.service.people.models import Person
-from upstream.service.people.presenters import (
-    PersonPresenter,
-    active_flags,
-    date_time,
-    error_list,
-)
+from upstream.service.people.presenters import PersonPresenter, active_flags
 from upstream.service.referrals import lists, services
 from upstream.service.referrals.children import is_child
 from upstream.service.referrals.forms import (
@@ -46,6 +41,8 @@ from upstream.service.referrals.presenters import (
     worker_options,
 )
 from upstream.service.referrals.states import IllegalTransition, Status
+from upstream.service.ui.errors import error_summary
+from upstream.service.ui.format import date_time
 from upstream.service.ui.lists import list_page
 
 STAFF = STAFF_ROLES
@@ -94,7 +91,7 @@ def new(request):
         return redirect("referrals:submitted")
     return render(request, "referrals/new.jinja", {
         "person_form": person_form, "referral_form": referral_form, "child_form": child_form,
-        "child": child, "errors": error_list(person_form, referral_form, child_form),
+        "child": child, "errors": error_summary(person_form, referral_form, child_form),
     }, status=400 if data is not None else 200)
 
 
@@ -199,7 +196,7 @@ def triage_referral(request, referral_id: int):
     return render(request, "referrals/triage_referral.jinja", {
         "referral": referral, "presenter": ReferralPresenter(referral),
         "person": PersonPresenter(referral.person), "form": form,
-        "errors": error_list(form), "workers": worker_options(referral.team),
+        "errors": error_summary(form), "workers": worker_options(referral.team),
         "flags": active_flags(referral.person),
         "can_override": request.user.role == Role.TEAM_LEAD and referral.urgency == "urgent",
     }, status=status)
@@ -306,7 +303,7 @@ def _episode_hub(request, episode: Episode, form: TransitionForm, *, status: int
         "person": PersonPresenter(episode.person), "flags": active_flags(episode.person),
         "referrals": [(r, ReferralPresenter(r)) for r in referrals],
         "moves": allowed_moves(episode), "links": engagement_links(episode),
-        "form": form, "errors": error_list(form),
+        "form": form, "errors": error_summary(form),
     }, status=status)
 
 
@@ -390,7 +387,7 @@ def identity(request, referral_id: int):
         status = 400
     return render(request, "referrals/identity.jinja", {
         "referral": referral, "presenter": ReferralPresenter(referral),
-        "rows": identity_rows(referral), "form": form, "errors": error_list(form),
+        "rows": identity_rows(referral), "form": form, "errors": error_summary(form),
     }, status=status)
 
 
@@ -409,7 +406,7 @@ def history(request, person_id: int):
             return redirect("referrals:history", person.pk)
         return render(request, "referrals/history.jinja", {
             "person": PersonPresenter(person), "record": person, "form": form,
-            "errors": error_list(form), "opening": None,
+            "errors": error_summary(form), "opening": None,
         }, status=400)
     opening = services.active_break_glass(person, request.user)
     episodes = []

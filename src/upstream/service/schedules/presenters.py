@@ -10,11 +10,7 @@ from upstream.service.schedules import services
 from upstream.service.schedules.models import HuddleDecision, ScreeningStatus
 from upstream.service.schedules.today import DueItem
 from upstream.service.ui.format import long_date, plural
-
-SCREENING_COLOURS = {
-    ScreeningStatus.DUE: "blue", ScreeningStatus.NEGATIVE: "green",
-    ScreeningStatus.POSITIVE: "orange", ScreeningStatus.MISSED: "red",
-}
+from upstream.service.ui.tags import overdue_tag, screening_tag
 
 
 def overdue_text(days: int) -> str:
@@ -27,7 +23,7 @@ def today_rows(items: list[DueItem]) -> list[dict]:
          "nhs_number": i.episode.person.nhs_number_display, "href": i.href,
          "worker": i.episode.worker.display_name if i.episode.worker else "Not allocated",
          "due": long_date(i.due_on), "when": overdue_text(i.overdue_days),
-         "overdue": i.overdue_days > 0}
+         "overdue": i.overdue_days > 0, "when_tag": overdue_tag(i.overdue_days)}
         for i in items
     ]
 
@@ -47,8 +43,7 @@ def programme_text(shape) -> str:
 def screening_row(screening) -> dict:
     return {
         "week": f"Week {screening.week}", "due": long_date(screening.due_on),
-        "status": {"text": screening.get_status_display(),
-                   "colour": SCREENING_COLOURS[screening.status]},
+        "status": screening_tag(screening.status),
         "href": reverse("schedules:screening", kwargs={"screening_id": screening.pk}),
         "is_due": screening.is_due,
         "referral_href": (reverse("referrals:detail", args=[screening.referral_id])

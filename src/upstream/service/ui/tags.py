@@ -10,8 +10,10 @@ white = information only. Templates render a ``Tag`` with the ``ui/tags.jinja`` 
 from dataclasses import dataclass
 
 from upstream.service.engagement.models import GoalStatus
+from upstream.service.practice.models import SHORT_NAMES, Conversation
 from upstream.service.referrals.models import Identity, Urgency
 from upstream.service.referrals.states import Status
+from upstream.service.schedules.models import ScreeningStatus
 
 COLOURS = frozenset({"white", "grey", "green", "aqua-green", "blue", "purple", "pink", "red",
                      "orange", "yellow"})
@@ -65,6 +67,22 @@ IDENTITY_COLOURS: dict[str, str] = {
 """Whether a referral's person is confirmed as one record."""
 
 
+SCREENING_COLOURS: dict[str, str] = {
+    ScreeningStatus.DUE: "blue",
+    ScreeningStatus.NEGATIVE: "green",
+    ScreeningStatus.POSITIVE: "orange",
+    ScreeningStatus.MISSED: "red",
+}
+"""A scheduled screening: due (new), done and fine, done and referred, missed (act now)."""
+
+CONVERSATION_COLOURS: dict[int, str] = {
+    Conversation.CONNECT: "white",
+    Conversation.CRISIS: "red",
+    Conversation.GOOD_LIFE: "white",
+}
+"""3 Conversations: conversation 2 is a crisis (red: needs action now); 1 and 3 information."""
+
+
 def status_tag(status: str) -> Tag:
     """An episode status code (``referrals.states.Status``) as its tag."""
     status = Status(status)
@@ -88,6 +106,35 @@ def urgency_tag(urgency: str) -> Tag | None:
     return Tag("Urgent", "red") if urgency == Urgency.URGENT else None
 
 
+def screening_tag(status: str) -> Tag:
+    """A scheduled screening's status (``schedules.models.ScreeningStatus``) as its tag."""
+    status = ScreeningStatus(status)
+    return Tag(status.label, SCREENING_COLOURS[status])
+
+
+def conversation_tag(conversation: int | None) -> Tag | None:
+    """``Conversation 2: intensive support in a crisis``; None before any conversation."""
+    if conversation is None:
+        return None
+    conversation = Conversation(conversation)
+    return Tag(f"Conversation {conversation.value}: {SHORT_NAMES[conversation]}",
+               CONVERSATION_COLOURS[conversation])
+
+
+def reading_age_tag(years: int, target: int) -> Tag:
+    """A message template's reading age: orange above the team's target, green within it."""
+    if years > target:
+        return Tag(f"Reading age {years}: above {target}", "orange")
+    return Tag(f"Reading age {years}", "green")
+
+
+def overdue_tag(days: int) -> Tag:
+    """Something due ``days`` ago: red when overdue, orange when due today."""
+    if days <= 0:
+        return DUE_TODAY
+    return Tag(f"{days} day{'' if days == 1 else 's'} overdue", "red")
+
+
 def contact_outcome_tag(label: str, successful: bool) -> Tag:
     """A contact attempt's outcome: green when the person was reached, grey otherwise."""
     return Tag(label, "green" if successful else "grey")
@@ -101,6 +148,8 @@ DUPLICATE_LINKED = Tag("Duplicate, linked", "white")
 NOT_YET_CONTACTED = Tag("Not yet contacted", "blue")
 REVIEW_ATTEMPTS = Tag("Review attempts at huddle", "pink")
 URGENT = Tag("Urgent", "red")
+CORRECTED = Tag("Corrected by a later note", "yellow")
+NEW = Tag("New", "blue")
 
 
 def no_contact_tag(days: int) -> Tag:
