@@ -7,7 +7,7 @@ from django.utils import timezone
 from upstream.service.engagement.models import NetworkSnapshot
 from upstream.service.engagement.network import compare, picture
 from upstream.service.practice import conversations
-from upstream.service.practice.models import CONVERSATION_HINTS, SHORT_NAMES, Conversation
+from upstream.service.practice.models import CONVERSATION_HINTS, Conversation
 from upstream.service.ui.format import long_date, plural
 from upstream.service.ui.tags import Tag, conversation_tag
 

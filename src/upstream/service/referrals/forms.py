@@ -209,7 +209,7 @@ class TransitionForm(NamedErrorsMixin, forms.Form):
         return data
 
 
-class IdentityDecision(forms.Form):
+class IdentityDecision(NamedErrorsMixin, forms.Form):
     """A team lead's decision on a referral whose identity is to be confirmed."""
 
     LINK, CORRECT, APART = "link", "correct", "apart"

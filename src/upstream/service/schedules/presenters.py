@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from upstream.service.people.models import ContactChannel
 from upstream.service.schedules import services
-from upstream.service.schedules.models import HuddleDecision, ScreeningStatus
+from upstream.service.schedules.models import HuddleDecision
 from upstream.service.schedules.today import DueItem
 from upstream.service.ui.format import long_date, plural
 from upstream.service.ui.tags import overdue_tag, screening_tag
