@@ -77,6 +77,7 @@ INTENDED_ROLES = {
     "engagement:plan": STAFF,
     "engagement:conversations": STAFF,
     "engagement:network": STAFF,
+    "practice:team": {Role.TEAM_LEAD},
     "engagement:close": STAFF,
     "engagement:summary": {Role.REFERRER, *STAFF},
     "outreach:templates": STAFF,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("referrals/", include("upstream.service.referrals.urls")),
     path("notifications/", include("upstream.service.notifications.urls")),
     path("engagement/", include("upstream.service.engagement.urls")),
+    path("practice/", include("upstream.service.practice.urls")),
     path("outreach/", include("upstream.service.outreach.urls")),
     path("", include("upstream.service.schedules.urls")),
     path("insights/", include("upstream.service.insights.urls")),
