@@ -134,3 +134,20 @@ def test_a_team_without_a_practice_model_sees_none_of_it(client):
         "conversation": "2", **date_fields("on", MARCH_14)})
     assert response.status_code == 302
     assert episode.contacts.get().conversation is None
+
+
+def test_a_crisis_plan_past_its_review_date_is_flagged_while_in_conversation_2(
+        client, episode, worker):
+    _contact(episode, worker, datetime.date(2025, 3, 1), 2)
+    episode.refresh_from_db()
+    plan = services.record_crisis_plan(
+        episode, by=worker, crisis="Eviction", actions="Call housing", by_whom="Link worker",
+        by_when=SOON, review_on=SOON)
+    client.force_login(worker)
+    url = f"/engagement/episodes/{episode.pk}/sessions/"
+    assert "Crisis plan review due" not in client.get(url).content.decode()
+    CrisisPlan.objects.filter(pk=plan.pk).update(
+        review_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert "Crisis plan review due" in client.get(url).content.decode()
+    _session(episode, worker, timezone.localdate(), 1)  # back in conversation 1
+    assert "Crisis plan review due" not in client.get(url).content.decode()

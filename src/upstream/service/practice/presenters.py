@@ -43,10 +43,14 @@ def episode_conversation(episode) -> dict | None:
     if not conversations.applies(episode):
         return None
     found = conversations.tags(episode)
+    plan = conversations.latest_crisis_plan(episode)
+    in_crisis = conversations.current(found) == Conversation.CRISIS
     return {
         "tag": conversation_tag(conversations.current(found)),
         "moves": moves_text(found) or "No conversation recorded yet",
         "needs_crisis_plan": conversations.needs_crisis_plan(episode, found),
+        "plan_review_due": (long_date(plan.review_on) if in_crisis and plan
+                            and plan.review_on <= timezone.localdate() else ""),
         "href": reverse("engagement:conversations", kwargs={"episode_id": episode.pk}),
     }
 
