@@ -25,8 +25,9 @@ SIZE = 560
 CENTRE = SIZE / 2
 RADII = (170, 215)
 """Nodes alternate between two rings so that neighbours in a busy sector do not overlap."""
-SECTOR_SPREAD = 44
-"""Degrees either side of a sector's middle that its entries spread across."""
+SECTOR_SPREAD = 22
+"""Degrees either side of a sector's middle that its entries spread across (a sector is 60
+degrees wide, so neighbouring kinds never mix)."""
 KIND_ORDER = list(NetworkKind.values)
 STROKE_WIDTH = {
     ContactFrequency.DAILY: 8, ContactFrequency.WEEKLY: 5,
@@ -90,12 +91,13 @@ def picture(entries, *, title: str, description: str) -> Markup:
                 f'text-anchor="{anchor}" font-size="15" fill="#212b32">'
                 f"{escape(_short(entry.who))}</text></g>"
             )
-        lx, ly = _point(_angle(kind_index, 0, 1), 100)
+        lx, ly = _point(_angle(kind_index, 0, 1), 110)
         kinds_svg.append(
-            f'<g class="network-kind" data-kind="{kind}">'
-            f'<text class="network-kind-label" x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" '
-            f'font-size="14" font-style="italic" fill="#4c6272">'
-            f"{escape(NetworkKind(kind).label)}</text>{''.join(parts)}</g>"
+            f'<g class="network-kind" data-kind="{kind}">{"".join(parts)}'
+            f'<text class="network-kind-label" x="{lx:.1f}" y="{ly + 5:.1f}" '
+            f'text-anchor="middle" font-size="14" font-style="italic" fill="#4c6272" '
+            f'stroke="#ffffff" stroke-width="5" paint-order="stroke">'
+            f"{escape(NetworkKind(kind).label)}</text></g>"
         )
     return Markup(
         f'<svg class="upstream-network" xmlns="http://www.w3.org/2000/svg" '
