@@ -4,7 +4,8 @@ Colours follow one rule so a colour means the same thing on every page (ADR 0007
 blue = new, waiting for the team; aqua-green = accepted; yellow = waiting for capacity;
 purple = allocated to a worker; orange = trying to reach the person; green = working with the
 person, or done well; pink = being closed; grey = ended or not started; red = needs action now;
-white = information only. Templates render a ``Tag`` with the ``ui/tags.jinja`` ``show`` macro.
+white = information only. Templates render a ``Tag`` with nhsuk-frontend-jinja's ``tag`` macro, or
+``show_tag`` from ``ui/tags.jinja`` when it may be None.
 """
 
 from dataclasses import dataclass
