@@ -2,6 +2,7 @@
 people were kept from needing conversation 2 or 3, through disclosure control."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -73,3 +74,26 @@ def test_huddle_shows_each_cases_conversation(client, team, worker):
     page = client.get("/engagement/huddle/").content.decode()
     assert str(episode.person) in page
     assert "Conversation 2: intensive support in a crisis" in page
+
+
+def test_huddle_counts_open_cases_kept_in_conversation_1_through_disclosure_control(
+        client, team, worker):
+    for _ in range(11):
+        _tagged(team, worker, [1])
+    for _ in range(2):
+        _tagged(team, worker, [1, 3])
+    client.force_login(worker)
+    page = client.get("/engagement/huddle/").content.decode()
+    assert "Open cases in conversation 1 only so far" in page
+    counts = dict(re.findall(r'__key">([^<]+)</dt><dd class="nhsuk-summary-list__value">'
+                             r"([^<]+)</dd>", page))
+    assert counts["Open cases in conversation 1 only so far"] == "10"  # 11, rounded
+    assert counts["Open cases that needed conversation 2 or 3"] == "&lt;10"  # 2, hidden
+    assert counts["Open cases with a conversation recorded"] == "15"  # 13, rounded
+
+
+def test_huddle_has_no_3_conversations_counts_for_other_teams(client):
+    plain = make.team()
+    client.force_login(make.user(Role.LINK_WORKER, plain))
+    assert "Open cases in conversation 1 only" not in client.get(
+        "/engagement/huddle/").content.decode()

@@ -341,6 +341,7 @@ def huddle(request):
     return render(request, "engagement/huddle.jinja", {
         "view": view, "schedules": schedules,
         "teams": ", ".join(t.name for t in request.user.teams.all()),
+        "conversations": practice_presenters.huddle_counts(request.user.teams.all()),
     })
 
 

@@ -18,6 +18,7 @@ from upstream.service.practice.models import (
     TeamPractice,
     works_to_three_conversations,
 )
+from upstream.service.referrals.states import OPEN
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,20 @@ class Kept:
     needed_2_or_3: int
 
 
-def kept_from_needing_2_or_3(teams) -> Kept | None:
-    """Counts over the episodes of ``teams`` that work to the 3 Conversations; None when none
-    of ``teams`` does. Two grouped queries; no person's row leaves this function."""
+def kept_from_needing_2_or_3(teams, *, open_only: bool = False) -> Kept | None:
+    """Counts over the episodes of ``teams`` that work to the 3 Conversations (with
+    ``open_only``, only the episodes still open); None when none of ``teams`` does. Two grouped
+    queries; no person's row leaves this function."""
     teams = teams.filter(pk__in=TeamPractice.objects.filter(
         model=PracticeModel.THREE_CONVERSATIONS).values("team"))
     if not teams.exists():
         return None
     highest: dict[int, int] = {}
     for model in (ContactAttempt, Session):
-        rows = (model.objects.filter(episode__team__in=teams, conversation__isnull=False)
-                .order_by().values("episode").annotate(high=Max("conversation")))
+        rows = model.objects.filter(episode__team__in=teams, conversation__isnull=False)
+        if open_only:
+            rows = rows.filter(episode__status__in=[status.value for status in OPEN])
+        rows = (rows.order_by().values("episode").annotate(high=Max("conversation")))
         for row in rows:
             highest[row["episode"]] = max(highest.get(row["episode"], 0), row["high"])
     only_one = sum(1 for high in highest.values() if high == Conversation.CONNECT)

@@ -10,6 +10,7 @@ from upstream.service.practice import conversations
 from upstream.service.practice.models import CONVERSATION_HINTS, Conversation
 from upstream.service.ui.format import long_date, plural
 from upstream.service.ui.tags import Tag, conversation_tag
+from upstream.standards import disclosure
 
 
 def current_conversation_tag(episode) -> Tag | None:
@@ -131,3 +132,20 @@ def initial_entries(episode) -> list[dict]:
         return []
     return [{"who": e.who, "kind": e.kind, "frequency": e.frequency,
              "helpfulness": e.helpfulness} for e in latest.entries.all()]
+
+
+def huddle_counts(teams) -> list[tuple[str, str]] | None:
+    """For the huddle: the open cases of ``teams`` working to the 3 Conversations, supported in
+    conversation 1 only so far against those who needed 2 or 3, through disclosure control
+    (ADR 0006) like every count across people. None when no team works to the model."""
+    kept = conversations.kept_from_needing_2_or_3(teams, open_only=True)
+    if kept is None:
+        return None
+    release = disclosure.Release()
+    release.count("kept", kept.conversation_1_only)
+    release.count("needed", kept.needed_2_or_3)
+    release.total("all", ["kept", "needed"])
+    figures = release.protect()
+    return [("Open cases in conversation 1 only so far", figures["kept"].display),
+            ("Open cases that needed conversation 2 or 3", figures["needed"].display),
+            ("Open cases with a conversation recorded", figures["all"].display)]
