@@ -245,7 +245,8 @@ def _referral_form(team, **changes) -> dict:
         **_dated("date_of_birth", datetime.date(1961, 11, 7)), "sex": "F", "postcode": "",
         "phone": "07700 900123", "preferred_channel": "phone", "preferred_language": "English",
         "accessible_information_needs": "", "team": str(team.pk), "source": "pathway_clinician",
-        "needs": ["loneliness"], "reason": "", "urgency": "routine", "consent": "yes",
+        "needs": ["loneliness"], "reason": "Lives alone since a fall", "urgency": "routine",
+        "consent": "yes",
     }
     data.update(changes)
     return data
@@ -255,7 +256,8 @@ def _api_body(team, **person) -> dict:
     return {
         "person": {"nhs_number": _number(), "given_name": "Robin", "family_name": "Example",
                    "date_of_birth": "1961-11-07", "phone": "07700 900123", **person},
-        "referral": {"team": team.name, "needs": ["loneliness"], "consent_given": True},
+        "referral": {"team": team.name, "needs": ["loneliness"], "reason": "Lives alone",
+                     "consent_given": True},
     }
 
 

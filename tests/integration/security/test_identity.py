@@ -94,7 +94,8 @@ def form(team, number, **overrides):
         "date_of_birth[year]": "1950", "sex": "F", "postcode": "", "phone": "07700 900123",
         "preferred_channel": "phone", "preferred_language": "English",
         "accessible_information_needs": "", "team": str(team.pk), "source": "pathway_clinician",
-        "needs": ["loneliness"], "reason": "", "urgency": "routine", "consent": "yes",
+        "needs": ["loneliness"], "reason": "Lives alone since a fall", "urgency": "routine",
+        "consent": "yes",
     }
     return {**data, **overrides}
 
@@ -276,7 +277,7 @@ def test_an_api_client_learns_nothing_of_an_episode_it_did_not_create(client, he
         "person": {"nhs_number": stored.nhs_number, "given_name": "M",
                    "family_name": "OBRIEN", "date_of_birth": "1950-02-03"},
         "referral": {"team": heart.name, "source": "pathway_clinician", "needs": ["loneliness"],
-                     "consent_given": True, "external_id": "PROBE-1"},
+                     "reason": "Lives alone", "consent_given": True, "external_id": "PROBE-1"},
     }
     headers = {"Authorization": f"Bearer {token}"}
 
