@@ -81,3 +81,23 @@ def test_an_nhs_number_belonging_to_someone_else_is_refused(client, refer, make_
                                               edit_data(person, nhs_number=other.nhs_number))
     assert response.status_code == 400
     assert "NHS number already exists" in unescape(response.content.decode())
+
+
+def test_the_gp_practice_is_recorded_with_a_checked_ods_code(client, refer, worker):
+    person = refer().person
+    url = reverse("people:edit", args=[person.pk])
+    response = signed_in(client, worker).post(url, edit_data(
+        person, gp_practice_name="Riverside Surgery", gp_practice_ods="A8100"))
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "GP practice ODS code must be a letter followed by 5 numbers, like A81001" in html
+    assert 'href="#id_gp_practice_ods"' in html
+    assert Person.objects.get(pk=person.pk).gp_practice_name == ""  # nothing partly saved
+
+    response = client.post(url, edit_data(person, gp_practice_name="Riverside Surgery",
+                                          gp_practice_ods=" a81 001 "))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.gp_practice_name, person.gp_practice_ods) == ("Riverside Surgery", "A81001")
+    page = unescape(client.get(reverse("people:detail", args=[person.pk])).content.decode())
+    assert "Riverside Surgery (A81001)" in page
