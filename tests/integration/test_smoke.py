@@ -15,5 +15,5 @@ def test_sign_in_page_renders_with_nhsuk_styles(client):
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "nhsuk-frontend.min.css" in html
+    assert "nhsuk-frontend-service.min.css" in html
     assert "Sign in to Upstream" in html

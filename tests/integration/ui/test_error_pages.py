@@ -16,7 +16,7 @@ def anyone():
 
 def _styled(html: str):
     assert 'class="nhsuk-header' in html  # the base layout
-    assert "nhsuk-frontend.min.css" in html
+    assert "nhsuk-frontend-service.min.css" in html
     assert 'href="/accessibility"' in html  # the footer
     assert 'href="/">Go to your start page</a>' in html
 
