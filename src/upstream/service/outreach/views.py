@@ -179,7 +179,6 @@ def send(request, episode_id: int):
         "contact": preferences.contact_panel(episode.person),
         "warnings": preferences.warnings(episode.person),
         "notify": notify.configured(),
-        "kinds": MessageKind,
     }, status=status)
 
 
