@@ -144,3 +144,23 @@ def test_audit_log_pages_and_sorts(client, worker):
     assert rows_of(oldest).index("test.thing 0<") < rows_of(oldest).index("test.thing 1<")
     assert 'href="?record_type=test.thing&amp;page=2"' in client.get(
         url, {"record_type": "test.thing"}).content.decode()
+
+
+def test_notifications_page_of_25_and_unread_only(client, referrer):
+    from upstream.service.notifications.models import Notification
+
+    now = timezone.now()
+    Notification.objects.bulk_create([
+        Notification(recipient=referrer, kind="triage_outcome", text=f"Notice {i:02d}", link="/",
+                     created_at=now - timedelta(minutes=i),
+                     read_at=now if i % 2 else None)
+        for i in range(30)
+    ])
+    client.force_login(referrer)
+    url = reverse("notifications:inbox")
+    first = unescape(client.get(url).content.decode())
+    assert "Showing 1 to 25 of 30 notifications" in first
+    assert "Notice 00" in first and "Notice 25" not in first
+    unread = unescape(client.get(url, {"show": "unread"}).content.decode())
+    assert "Showing 1 to 15 of 15 notifications" in unread
+    assert "Notice 02" in unread and "Notice 01" not in unread

@@ -11,15 +11,26 @@ from upstream.service.accounts.models import Role
 from upstream.service.notifications import services
 from upstream.service.notifications.models import Notification
 from upstream.service.notifications.presenters import notification_rows
+from upstream.service.ui.lists import Column, Filter, ListSpec, list_page
+
+INBOX = ListSpec(
+    columns=(Column("When", ("created_at",)),),
+    default_sort="-when",
+    filters=(Filter("show", "Show", [("unread", "Unread only")],
+                    lambda qs, v: qs.filter(read_at__isnull=True), all_text="All"),),
+    noun=("notification", "notifications"),
+)
+"""The inbox: newest first, optionally only the unread ones."""
 
 
 @allow(*Role.values)
 @require_GET
 def inbox(request):
-    """The user's notifications, newest first (the latest 100), unread ones marked."""
-    notes = Notification.objects.for_user(request.user)[:100]
+    """The user's notifications, newest first, 25 a page, unread ones marked; ``?show=unread``
+    shows only those not yet read (``ui.lists``)."""
+    page = list_page(request, Notification.objects.for_user(request.user), INBOX)
     return render(request, "notifications/inbox.jinja", {
-        "rows": notification_rows(notes),
+        "list": page, "rows": notification_rows(page.rows),
         "unread": services.unread_count(request.user),
     })
 
