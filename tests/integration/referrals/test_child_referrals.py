@@ -112,3 +112,15 @@ def test_the_form_offers_the_child_section_and_its_script(client, referrer, hear
     assert 'id="child-section"' in html and 'data-child="no"' in html
     assert "upstream/referral-child.js" in html
     assert "Are there any safeguarding concerns?" in html
+
+
+def test_safeguarding_concerns_are_called_out_at_triage_and_on_the_episode(
+        client, referrer, worker, heart, rng):
+    data = child_data(heart, rng, **{**CHILD_ANSWERS, "child-safeguarding_concerns": "yes",
+                                     "child-safeguarding_details": "Known to social care"})
+    signed_in(client, referrer).post(reverse("referrals:new"), data)
+    referral = Referral.objects.get()
+    for url in [reverse("referrals:triage_referral", args=[referral.pk]),
+                reverse("referrals:episode", args=[referral.episode_id])]:
+        page = unescape(signed_in(client, worker).get(url).content.decode())
+        assert "Safeguarding concerns at referral" in page and "Known to social care" in page

@@ -203,6 +203,12 @@ class ReferralPresenter:
             return "Not yet asked (found by case finding): ask at first contact"
         return "No"
 
+    @property
+    def safeguarding(self) -> str:
+        """The safeguarding concerns given with a child's referral, or "" when none."""
+        r = self.referral
+        return (r.safeguarding_details or "Details not given") if r.safeguarding_concerns else ""
+
     def child_rows(self) -> list[tuple[str, str]]:
         """A child's parent or carer, safeguarding answer and consent, when recorded."""
         r = self.referral
