@@ -24,6 +24,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from upstream.service.ui.format import long_date
+
 OLDEST_AGE_YEARS = 130
 """Older than any person alive: an earlier date of birth is a typing error."""
 
@@ -32,11 +34,6 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 PLAN_HORIZON_YEARS = 5
 """How far ahead a plan's dates may be set."""
-
-
-def long_date(value: datetime.date) -> str:
-    """A date as the NHS.UK style writes it: ``3 March 2025``."""
-    return f"{value.day} {value:%B} {value.year}"
 
 
 def _years_from(day: datetime.date, years: int) -> datetime.date:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from upstream.service.concurrency import Versioned
+from upstream.service.ui.format import nhs_number as format_nhs_number
 from upstream.standards import nhs_number, postcode
 from upstream.standards.vocabularies import ETHNIC_CATEGORIES, GENDER_IDENTITY, SEX, choices
 
@@ -116,7 +117,7 @@ class Person(Versioned):
 
     @property
     def nhs_number_display(self) -> str:
-        return nhs_number.format_nhs_number(self.nhs_number) if self.nhs_number else "Not known"
+        return format_nhs_number(self.nhs_number)
 
 
 class FlagKind(models.TextChoices):
