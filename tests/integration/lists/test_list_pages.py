@@ -164,3 +164,16 @@ def test_notifications_page_of_25_and_unread_only(client, referrer):
     unread = unescape(client.get(url, {"show": "unread"}).content.decode())
     assert "Showing 1 to 15 of 15 notifications" in unread
     assert "Notice 02" in unread and "Notice 01" not in unread
+
+
+def test_caseload_tells_same_names_apart_by_date_of_birth(client, refer, make_person, lead,
+                                                          worker):
+    from upstream.service.referrals.services import allocate, transition
+
+    for born in (date(1961, 2, 3), date(1985, 7, 9)):
+        referral = refer(make_person(given_name="Jo", family_name="Twin", date_of_birth=born))
+        transition(referral.episode, "triaged", by=lead, reason="accepted")
+        allocate(referral.episode, worker, by=lead)
+    client.force_login(worker)
+    rows = rows_of(unescape(client.get(reverse("engagement:caseload")).content.decode()))
+    assert "Born 3 February 1961" in rows and "Born 9 July 1985" in rows

@@ -333,6 +333,7 @@ def case_row(case: Case) -> dict:
     return {
         "name": str(episode.person),
         "nhs_number": episode.person.nhs_number_display,
+        "born": long_date(episode.person.date_of_birth),
         "href": reverse("engagement:contacts", kwargs={"episode_id": episode.pk}),
         "hub_url": episode_hub_url(episode),
         "status": status_tag(episode.status),
