@@ -88,3 +88,14 @@ def test_the_reason_for_referral_is_required(client, epr, teams, reason):
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["detail"]] == ["referral.reason"]
     assert Referral.objects.count() == 0
+
+
+def test_a_rejection_as_other_reports_the_reason_in_words(client, epr, teams, admin_user):
+    from upstream.service.referrals.services import triage
+
+    created = post(client, epr, submission(teams.heart.name)).json()
+    triage(Referral.objects.get(pk=created["referral_id"]), "reject", by=admin_user,
+           reject_reason="other", reject_detail="Already supported by the cardiac rehab team")
+    status = client.get(f"{URL}/{created['referral_id']}", headers=epr.headers).json()
+    assert status["reject_reason"] == "other"
+    assert status["reject_detail"] == "Already supported by the cardiac rehab team"

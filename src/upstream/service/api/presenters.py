@@ -52,6 +52,7 @@ def referral_status(referral: Referral) -> dict:
         "triage_outcome_label": referral.get_triage_outcome_display() or None,
         "reject_reason": referral.reject_reason or None,
         "reject_reason_label": referral.get_reject_reason_display() or None,
+        "reject_detail": referral.reject_detail or None,
         "redirected_to": referral.redirected_to.name if referral.redirected_to else None,
         "triaged_at": referral.triaged_at,
         "episode_opened_at": episode.opened_at if episode else None,

@@ -318,6 +318,8 @@ class ReferralStatus(Schema):
         description="Why the referral was not accepted, when rejected.", examples=[None]
     )
     reject_reason_label: str | None = Field(examples=[None])
+    reject_detail: str | None = Field(
+        None, description="The reason in words when rejected as 'other'.", examples=[None])
     redirected_to: str | None = Field(description="The team it was redirected to, if any.")
     triaged_at: datetime | None
     episode_opened_at: datetime | None
