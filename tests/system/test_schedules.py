@@ -2,7 +2,8 @@
 
 - Leicester's six-attempt outreach: the lead sets the cadence (call, text, call, letter, call,
   call over three weeks); the link worker follows the "today" page and each next attempt's due
-  channel and date; five go unanswered and the sixth reaches the person, who engages.
+  channel and date (the letter sent from a template through outreach, which records it); five
+  go unanswered and the sixth reaches the person, who engages.
 - Barts' "difficulty making ends meet" screen: the lead defines it at 1, 4 and 8 weeks after a
   heart attack; a worker enrols a patient from the date of the heart attack and records a
   "yes" at week 1, which puts a referral in the triage queue.
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 
 from upstream.service.accounts.models import Pathway, Role, Team
 from upstream.service.engagement.models import ContactAttempt
+from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachSettings
 from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode, Referral
 from upstream.service.referrals.services import submit_referral, transition
@@ -42,7 +44,8 @@ def allocated_person(team, worker, *, days_ago: int, given: str, family: str,
     """A person referred and allocated ``days_ago`` days ago (set-up, not under test)."""
     at = timezone.now() - datetime.timedelta(days=days_ago, hours=1)
     person = Person.objects.create(given_name=given, family_name=family, nhs_number=nhs,
-                                   date_of_birth=datetime.date(1956, 5, 2))
+                                   date_of_birth=datetime.date(1956, 5, 2),
+                                   address="12 Example Road, Leicester", postcode="LE2 1AB")
     referral = submit_referral(person=person, team=team, source="gp", needs=["money"],
                                reason="Worried about money", consent_given=True,
                                received_at=at)
@@ -66,9 +69,41 @@ def set_cadence(visitor) -> None:
     expect(page.locator("main")).to_contain_text("Day 19: Phone call")
 
 
-def test_six_attempts_following_the_cadence_end_in_engagement(visit, team):
-    episode = allocated_person(team["team"], team["worker"], days_ago=20, given="Meena",
+def log_attempt(worker, channel: str, outcome: str, on: datetime.date | None = None) -> None:
+    """Log an attempt on the contacts page: on ``on`` at 10:30, or now when ``on`` is None."""
+    page = worker.page
+    if on is not None:
+        group = page.get_by_role("group", name="Date of the attempt")
+        group.get_by_label("Day").fill(str(on.day))
+        group.get_by_label("Month").fill(str(on.month))
+        group.get_by_label("Year").fill(str(on.year))
+        page.get_by_label("Time of the attempt").fill("10:30")
+    page.get_by_label(channel, exact=True).check()
+    page.get_by_label(outcome, exact=True).check()
+    worker.submit("Log attempt")
+    expect(page.locator("main")).to_contain_text("Contact attempt logged")
+
+
+def next_due(worker, step: int) -> tuple[str, datetime.date]:
+    """The channel and date the contacts page says the cadence's ``step`` is due."""
+    found = DUE.search(worker.text())
+    assert found and int(found[1]) == step, worker.text()
+    assert found[2] == LEICESTER[step - 1][1]
+    return found[2], datetime.datetime.strptime(found[3], "%d %B %Y").date()
+
+
+def test_six_attempts_following_the_cadence_end_in_engagement(visit, team, settings):
+    """Allocated a week ago: calls and a text on their due days, the letter (due today) sent
+    from a template through outreach, then two more calls; the sixth reaches the person."""
+    settings.UPSTREAM_NOTIFY_API_KEY = ""
+    episode = allocated_person(team["team"], team["worker"], days_ago=7, given="Meena",
                                family="Patel", nhs="9990000018")
+    OutreachSettings.objects.create(team=team["team"], phone="0116 496 0123",
+                                    address="Link workers\nLeicester\nLE1 1AA")
+    MessageTemplate.objects.create(
+        team=team["team"], kind=MessageKind.LETTER, name="We tried to reach you",
+        subject="We tried to reach you",
+        body="Dear ((given_name)),\nWe tried to call you.\nPlease ring us on ((team_phone)).")
     lead = visit("team lead")
     lead.sign_in("priya.shah")
     set_cadence(lead)
@@ -76,38 +111,43 @@ def test_six_attempts_following_the_cadence_end_in_engagement(visit, team):
     worker = visit("link worker")
     worker.sign_in("tom.baker")
     page = worker.page
-    worker.follow("Today")
-    for step in range(1, 7):
-        worker.goto("/today/")
+    for step in range(1, 5):  # each due by today: taken from the Today page
+        worker.follow("Today")
         row = page.get_by_role("row", name=re.compile("Meena Patel"))
         expect(row).to_contain_text(f"Step {step} of 6")
         worker.click(row.get_by_role("link", name=re.compile("Contact attempt")))
-        found = DUE.search(worker.text())
-        assert found and int(found[1]) == step, worker.text()
-        channel, due_on = found[2], datetime.datetime.strptime(found[3], "%d %B %Y").date()
-        assert channel == LEICESTER[step - 1][1]
-        group = page.get_by_role("group", name="Date of the attempt")
-        group.get_by_label("Day").fill(str(due_on.day))
-        group.get_by_label("Month").fill(str(due_on.month))
-        group.get_by_label("Year").fill(str(due_on.year))
-        page.get_by_label("Time of the attempt").fill("10:30")
-        page.get_by_label(channel, exact=True).check()
-        reached = step == 6
-        page.get_by_label("Engaged: agreed to work together" if reached else "No answer",
-                          exact=True).check()
-        worker.submit("Log attempt")
-        expect(page.locator("main")).to_contain_text("Contact attempt logged")
+        channel, due_on = next_due(worker, step)
+        if channel == "Letter":
+            assert due_on == timezone.localdate()
+            worker.follow("Send a text, email or letter from a template")
+            page.get_by_label("Message template").select_option(
+                label="We tried to reach you (letter)")
+            worker.submit("Show message")
+            worker.submit("Send letter")
+            worker.follow("Outbox")
+            worker.submit("Mark letter to Meena Patel as posted")
+        else:
+            log_attempt(worker, channel, "No answer", on=due_on)
+
+    worker.follow("Today")
+    expect(page.locator("main")).to_contain_text("Nothing is due today or overdue")
+    worker.goto(f"/engagement/episodes/{episode.pk}/contacts/")
+    channel, due_on = next_due(worker, 5)
+    assert due_on == timezone.localdate() + datetime.timedelta(days=5)
+    log_attempt(worker, channel, "No answer")  # called early: today
+    channel, _ = next_due(worker, 6)
+    log_attempt(worker, channel, "Engaged: agreed to work together")
+    expect(page.locator("main")).to_contain_text("Engaged")
 
     episode.refresh_from_db()
     assert episode.status == Status.ENGAGED
-    attempts = list(ContactAttempt.objects.filter(episode=episode).order_by("at"))
-    assert [a.channel for a in attempts] == ["phone", "sms", "phone", "letter", "phone",
-                                             "phone"]
+    attempts = list(ContactAttempt.objects.filter(episode=episode).order_by("id"))
+    assert [(a.channel, a.outcome) for a in attempts] == [
+        ("phone", "no_answer"), ("sms", "no_answer"), ("phone", "no_answer"),
+        ("letter", "letter_sent"), ("phone", "no_answer"), ("phone", "engaged")]
     allocated_on = timezone.localdate(episode.allocated_at)
     assert [(timezone.localdate(a.at) - allocated_on).days for a in attempts] == [
-        0, 2, 5, 7, 12, 19]
-    worker.goto("/today/")
-    expect(page.locator("main")).to_contain_text("Nothing is due today or overdue")
+        0, 2, 5, 7, 7, 7]
 
 
 def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, team):
