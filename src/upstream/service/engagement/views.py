@@ -29,6 +29,7 @@ from upstream.service.referrals.states import IllegalTransition
 from upstream.service.schedules import huddle as huddle_schedules
 from upstream.service.schedules import services as schedule_services
 from upstream.service.ui.errors import MAIN_CONTENT, error_summary
+from upstream.service.ui.lists import sequence_page
 
 STAFF = STAFF_ROLES
 STALE_MESSAGE = (
@@ -331,6 +332,8 @@ def huddle(request):
     today = timezone.localdate()
     monday = schedule_services.iso_week(request.GET.get("week", ""), today)
     result = team_views.huddle(request.user, huddle_schedules.week_end(monday, today))
+    risks = sequence_page(request, result.risks, noun=("risk", "risks"), param="risks_page")
+    result.risks = risks.rows  # the page of risks shown (and audited), most pressing first
     view = presenters.huddle_view(result)
     schedules = huddle_schedules.extras(request.user, monday, today, view, result)
     listed(request, "engagement.huddle", [
@@ -339,7 +342,7 @@ def huddle(request):
         *schedules["people"],
     ])
     return render(request, "engagement/huddle.jinja", {
-        "view": view, "schedules": schedules,
+        "view": view, "schedules": schedules, "risks": risks,
         "teams": ", ".join(t.name for t in request.user.teams.all()),
         "conversations": practice_presenters.huddle_counts(request.user.teams.all()),
     })

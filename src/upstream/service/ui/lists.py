@@ -161,7 +161,7 @@ def _href(query: QueryDict, **changes: str | None) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
-def _page_items(page: Page, query: QueryDict) -> list[dict | None]:
+def _page_items(page: Page, query: QueryDict, param: str = PAGE_PARAM) -> list[dict | None]:
     """Numbered links: the first and last pages, and two either side of the current one,
     with an ellipsis for any gap."""
     last = page.paginator.num_pages
@@ -170,10 +170,58 @@ def _page_items(page: Page, query: QueryDict) -> list[dict | None]:
     for number in wanted:
         if number - before > 1:
             items.append({"ellipsis": True})
-        items.append({"number": number, "href": _href(query, **{PAGE_PARAM: str(number)}),
+        items.append({"number": number, "href": _href(query, **{param: str(number)}),
                       "current": number == page.number})
         before = number
     return items
+
+
+def _page(query: QueryDict, items, page_size: int, param: str = PAGE_PARAM) -> Page:
+    """The page ``?<param>=`` asks for: past the end, the last; not a page number, the first."""
+    wanted = query.get(param, "")
+    return Paginator(items, page_size).get_page(int(wanted) if wanted.isdigit() else 1)
+
+
+def _showing(page: Page, noun: tuple[str, str]) -> str:
+    count = page.paginator.count
+    singular, plural = noun
+    if not count:
+        return f"No {plural}"
+    return (f"Showing {page.start_index()} to {page.end_index()} of {count} "
+            f"{singular if count == 1 else plural}")
+
+
+def _pagination(page: Page, query: QueryDict, param: str = PAGE_PARAM) -> dict | None:
+    """The NHS.UK pagination component's parameters, or None for a single page."""
+    if page.paginator.num_pages <= 1:
+        return None
+    return {
+        "previous": {"href": _href(query, **{param: str(page.previous_page_number())})}
+        if page.has_previous() else None,
+        "next": {"href": _href(query, **{param: str(page.next_page_number())})}
+        if page.has_next() else None,
+        "items": _page_items(page, query, param),
+    }
+
+
+@dataclass
+class RowsPage:
+    """One page of rows already in memory (``sequence_page``)."""
+
+    rows: list
+    page: Page
+    showing: str
+    pagination: dict | None
+
+
+def sequence_page(request: HttpRequest, rows: Sequence, *, noun: tuple[str, str],
+                  param: str = PAGE_PARAM, page_size: int = PAGE_SIZE) -> RowsPage:
+    """One page of ``rows``, a list already built and ordered in Python (for pages, such as
+    the huddle, whose rows are decided in code rather than by a query). ``param`` names the
+    page parameter, so a page can page several lists; other parameters are kept."""
+    page = _page(request.GET, rows, page_size, param)
+    return RowsPage(list(page.object_list), page, _showing(page, noun),
+                    _pagination(page, request.GET, param))
 
 
 def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> ListPage:
@@ -206,15 +254,7 @@ def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> ListP
     descending = sort.startswith("-")
     queryset = queryset.order_by(*ordering(column, descending))
 
-    wanted = query.get(PAGE_PARAM, "")
-    page = Paginator(queryset, spec.page_size).get_page(int(wanted) if wanted.isdigit() else 1)
-    count = page.paginator.count
-    singular, plural = spec.noun
-    if count:
-        showing = (f"Showing {page.start_index()} to {page.end_index()} of {count} "
-                   f"{singular if count == 1 else plural}")
-    else:
-        showing = f"No {plural}"
+    page = _page(query, queryset, spec.page_size)
 
     headers = []
     for col in spec.columns:
@@ -236,19 +276,9 @@ def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> ListP
         for flt in spec.filters
     ]
 
-    pagination = None
-    if page.paginator.num_pages > 1:
-        pagination = {
-            "previous": {"href": _href(query, **{PAGE_PARAM: str(page.previous_page_number())})}
-            if page.has_previous() else None,
-            "next": {"href": _href(query, **{PAGE_PARAM: str(page.next_page_number())})}
-            if page.has_next() else None,
-            "items": _page_items(page, query),
-        }
-
     clear = _href(query, q=None, page=None, **{f.name: None for f in spec.filters})
     return ListPage(
         rows=list(page.object_list), page=page, headers=headers, filters=filters,
-        search=spec.search, search_text=search_text, sort=sort, showing=showing,
-        pagination=pagination, notices=notices, clear_href=clear if narrowed else "",
+        search=spec.search, search_text=search_text, sort=sort, showing=_showing(page, spec.noun),
+        pagination=_pagination(page, query), notices=notices, clear_href=clear if narrowed else "",
     )
