@@ -3,6 +3,7 @@
 from django import forms
 
 from upstream.service.practice.models import PracticeModel
+from upstream.service.ui.forms import NamedErrorsMixin
 
 NONE = "none"
 MODEL_HINTS = {
@@ -15,7 +16,7 @@ MODEL_HINTS = {
 }
 
 
-class PracticeForm(forms.Form):
+class PracticeForm(NamedErrorsMixin, forms.Form):
     model = forms.ChoiceField(
         label="Which practice model does the team work to?",
         choices=[(NONE, "None"), *PracticeModel.choices],
