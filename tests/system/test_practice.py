@@ -109,3 +109,25 @@ def test_crisis_plan_timeline_and_network_picture(visit, leicester):
     snapshot = NetworkSnapshot.objects.get(episode=episode)
     assert snapshot.strengths == ["Fixes bikes", "Good with his nephews"]
     assert snapshot.entries.count() == 2
+
+
+def test_a_lead_turns_on_3_conversations_and_sees_the_huddle_and_insights(visit, leicester,
+                                                                          make_user):
+    team = leicester["episode"].team
+    TeamPractice.objects.filter(team=team).delete()
+    make_user("rachel.adeyemi", Role.TEAM_LEAD, [team])
+    lead = visit("team lead")
+    lead.sign_in("rachel.adeyemi")
+    page = lead.page
+    lead.goto("/schedules/")
+    lead.click(page.get_by_role("link", name=f"Change practice model for {team.name}"))
+    assert lead.heading() == "Practice model"
+    page.get_by_label("3 Conversations").check()
+    lead.submit("Save practice model")
+    expect(page.locator("#current-practice-model")).to_have_text("3 Conversations")
+    assert TeamPractice.objects.get(team=team).model == PracticeModel.THREE_CONVERSATIONS
+
+    lead.goto("/engagement/huddle/")
+    expect(page.get_by_role("heading", name="3 Conversations")).to_be_visible()
+    lead.goto("/insights/")
+    expect(page.get_by_role("heading", name="3 Conversations")).to_be_visible()
