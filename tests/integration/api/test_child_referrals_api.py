@@ -99,3 +99,18 @@ def test_a_rejection_as_other_reports_the_reason_in_words(client, epr, teams, ad
     status = client.get(f"{URL}/{created['referral_id']}", headers=epr.headers).json()
     assert status["reject_reason"] == "other"
     assert status["reject_detail"] == "Already supported by the cardiac rehab team"
+
+
+def test_the_gp_practice_can_be_sent_and_its_ods_code_is_checked(client, epr, teams):
+    body = submission(teams.heart.name)
+    body["person"].update(gp_practice_name="Riverside Surgery", gp_practice_ods="a81 00")
+    response = post(client, epr, body)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "person.gp_practice_ods"
+    assert Person.objects.count() == 0
+
+    body["person"]["gp_practice_ods"] = "a81 001"
+    assert post(client, epr, body).status_code == 201
+    person = Person.objects.get()
+    assert (person.gp_practice_name, person.gp_practice_ods) == ("Riverside Surgery", "A81001")

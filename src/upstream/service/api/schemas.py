@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from upstream.service.people import dates
-from upstream.service.people.models import ContactChannel
+from upstream.service.people.models import ODS_PRACTICE_CODE, ContactChannel
 from upstream.service.referrals.models import ConsentBy, ReferralSource, Urgency
 from upstream.standards import nhs_number, phone, postcode
 from upstream.standards.vocabularies import NEEDS, SEX
@@ -149,6 +149,11 @@ class PersonIn(Schema):
     consent_to_share: bool = Field(
         False, description="Agreed to share information with their GP and community services."
     )
+    gp_practice_name: Text(120) = Field("", examples=["Riverside Surgery"])
+    gp_practice_ods: Text(8) = Field(
+        "", description="The GP practice's ODS code: a letter then 5 digits.",
+        examples=["A81001"],
+    )
 
     @field_validator("nhs_number")
     @classmethod
@@ -184,6 +189,15 @@ class PersonIn(Schema):
         if not postcode.is_valid(value):
             raise ValueError("enter a real UK postcode, like SW1A 1AA")
         return postcode.normalise(value)
+
+    @field_validator("gp_practice_ods")
+    @classmethod
+    def _gp_practice_ods(cls, value: str) -> str:
+        code = "".join(value.split()).upper()
+        if code and not ODS_PRACTICE_CODE.match(code):
+            raise ValueError("a GP practice ODS code is a letter followed by 5 numbers, "
+                             "like A81001")
+        return code
 
     @field_validator("email")
     @classmethod
