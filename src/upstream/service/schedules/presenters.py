@@ -14,7 +14,8 @@ from upstream.service.ui.tags import overdue_tag, screening_tag
 
 
 def overdue_text(days: int) -> str:
-    return "Due today" if days == 0 else f"{plural(days, 'day')} overdue"
+    """'Due today' or '3 days overdue': the words of ``ui.tags.overdue_tag``."""
+    return overdue_tag(days).text
 
 
 def today_rows(items: list[DueItem]) -> list[dict]:
@@ -22,8 +23,7 @@ def today_rows(items: list[DueItem]) -> list[dict]:
         {"kind": i.kind, "what": i.what, "name": str(i.episode.person),
          "nhs_number": i.episode.person.nhs_number_display, "href": i.href,
          "worker": i.episode.worker.display_name if i.episode.worker else "Not allocated",
-         "due": long_date(i.due_on), "when": overdue_text(i.overdue_days),
-         "overdue": i.overdue_days > 0, "when_tag": overdue_tag(i.overdue_days)}
+         "due": long_date(i.due_on), "when_tag": overdue_tag(i.overdue_days)}
         for i in items
     ]
 
