@@ -62,3 +62,8 @@ def test_plural():
     assert fmt.plural(1, "day") == "1 day"
     assert fmt.plural(0, "day") == "0 days"
     assert fmt.plural(2, "person", "people") == "2 people"
+
+
+def test_date_time_with_seconds_for_the_audit_log():
+    at = datetime.datetime(2026, 12, 2, 14, 5, 9, tzinfo=datetime.UTC)
+    assert fmt.date_time(at, seconds=True) == "2 Dec 2026, 14:05:09"

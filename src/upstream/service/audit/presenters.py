@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from upstream.service.audit.models import AuditEvent
+from upstream.service.ui.format import date_time
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ def event_rows(events) -> list[EventRow]:
     """Table rows for ``events``: local time, who, what, which record."""
     return [
         EventRow(
-            at=timezone.localtime(event.at).strftime("%d %b %Y %H:%M:%S"),
+            at=date_time(event.at, seconds=True),
             who=event.actor_label or "(system)",
             action=event.get_action_display(),
             record=f"{event.record_type} {event.record_id}".strip(),

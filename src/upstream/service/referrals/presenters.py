@@ -21,8 +21,8 @@ from upstream.service.referrals.services import (
 )
 from upstream.service.referrals.states import TRANSITIONS, Status
 from upstream.service.ui.format import date_time, long_date, plural
+from upstream.service.ui.format import nhs_number as format_nhs_number
 from upstream.service.ui.tags import Tag, status_tag, urgency_tag
-from upstream.standards import nhs_number
 from upstream.standards.vocabularies import NEEDS
 
 ENGAGEMENT_PAGES = [
@@ -295,7 +295,7 @@ class ReferredAsPresenter:
     @property
     def nhs_number(self) -> str:
         number = self.referral.referred_nhs_number
-        return nhs_number.format_nhs_number(number) if number else "Not known"
+        return format_nhs_number(number)
 
     @property
     def date_of_birth(self) -> str:

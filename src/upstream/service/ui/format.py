@@ -24,12 +24,14 @@ def long_date(value: datetime.date | datetime.datetime | None, *, empty: str = "
     return f"{day.day} {day:%B} {day.year}"
 
 
-def date_time(value: datetime.datetime | None, *, empty: str = "") -> str:
-    """``2 Dec 2026, 14:05`` in local time, or ``empty``: for tables where space is short."""
+def date_time(value: datetime.datetime | None, *, empty: str = "", seconds: bool = False) -> str:
+    """``2 Dec 2026, 14:05`` in local time (``14:05:09`` with ``seconds``, for the audit log),
+    or ``empty``: for tables where space is short."""
     if value is None:
         return empty
     local = timezone.localtime(value)
-    return f"{local.day} {local:%b} {local.year}, {local:%H:%M}"
+    return f"{local.day} {local:%b} {local.year}, {local:%H:%M:%S}" if seconds else (
+        f"{local.day} {local:%b} {local.year}, {local:%H:%M}")
 
 
 def long_date_time(value: datetime.datetime | None, *, empty: str = "") -> str:
