@@ -1,6 +1,8 @@
 """403, 404 and 500 pages: NHS.UK styled (the base layout), the message the code raised, a way
 home; JSON under /api/. Through the Django client with DEBUG off."""
 
+from html import unescape
+
 import pytest
 from django.test import Client, override_settings
 
@@ -88,3 +90,14 @@ def test_api_paths_still_answer_json(anyone):
     assert response.status_code == 500
     assert response.json() == {"detail": "Server error."}
     assert anyone.get("/api/v1/no-such-thing").json() == {"detail": "Not found."}
+
+
+@override_settings(DEBUG=False)
+def test_a_form_refused_by_the_csrf_check_is_a_styled_page_saying_what_to_do(db):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/accounts/login/", {"username": "a", "password": "b"})
+    html = unescape(response.content.decode())
+    assert response.status_code == 403
+    assert "reload the page and try again" in html
+    assert "CSRF" not in html
+    _styled(html)

@@ -5,6 +5,7 @@ pages showing the helpful message the code raised, or JSON under ``/api/``."""
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -138,3 +139,13 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return error_page(request, 500)
+
+
+CSRF_MESSAGE = ("The form could not be sent: it was open too long, or sent from somewhere "
+                "else. Go back, reload the page and try again.")
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by Django's cross-site request forgery check: the NHS.UK 403 page saying
+    what to do (Django's ``reason`` is for developers and is not shown)."""
+    return error_page(request, 403, PermissionDenied(CSRF_MESSAGE))
