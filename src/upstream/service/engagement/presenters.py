@@ -19,7 +19,13 @@ from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
 from upstream.service.schedules.presenters import episode_rows as schedule_rows
 from upstream.service.ui import tags as ui_tags
-from upstream.service.ui.format import duration, long_date, long_date_time, plural
+from upstream.service.ui.format import (
+    duration,
+    long_date,
+    long_date_time,
+    plural,
+    relative_day,
+)
 from upstream.service.ui.tags import Tag, goal_tag, status_tag
 from upstream.standards.vocabularies import NEEDS
 
@@ -320,8 +326,7 @@ def _last_contact_text(case: Case) -> str:
     last, seen = case.last_contact, case.last_seen_on
     if seen is None:
         return "None yet"
-    ago = case.days_since_contact
-    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{ago} days ago"
+    when = relative_day(seen, today=case.today)
     if last is None or timezone.localdate(last.at) < seen:
         return f"{day(seen)} ({when}): session or goal review"
     outcome = last.get_outcome_display().lower()
