@@ -99,3 +99,8 @@ def test_a_message_the_form_set_is_kept():
 
 def test_acronyms_keep_their_capitals():
     assert nhs_messages(forms.CharField(label="NHS number"))["required"] == "Enter NHS number"
+
+
+def test_a_value_already_on_another_record_is_said_plainly():
+    assert nhs_messages(forms.CharField(label="Email"))["unique"] == (
+        "Email is already on another record: check it")

@@ -80,7 +80,7 @@ def test_an_nhs_number_belonging_to_someone_else_is_refused(client, refer, make_
     response = signed_in(client, worker).post(reverse("people:edit", args=[person.pk]),
                                               edit_data(person, nhs_number=other.nhs_number))
     assert response.status_code == 400
-    assert "NHS number already exists" in unescape(response.content.decode())
+    assert "NHS number is already on another person's record" in unescape(response.content.decode())
 
 
 def test_the_gp_practice_is_recorded_with_a_checked_ods_code(client, refer, worker):

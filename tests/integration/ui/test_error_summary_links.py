@@ -121,3 +121,21 @@ def test_password_change_errors_link_to_their_fields(client, worker):
     assert assert_links_land(html, 3) == ["id_old_password", "id_new_password1",
                                           "id_new_password2"]
     assert "Enter your current password" in html
+
+
+def test_an_nhs_number_already_on_another_record_is_said_in_plain_words(client, worker, team):
+    first = make.episode(team, worker=worker)
+    second = make.episode(team, worker=worker)
+    client.force_login(worker)
+    person = second.person
+    response = client.post(reverse("people:edit", args=[person.pk]), {
+        "version": person.version, "nhs_number": first.person.nhs_number,
+        "given_name": person.given_name, "family_name": person.family_name,
+        "date_of_birth[day]": str(person.date_of_birth.day),
+        "date_of_birth[month]": str(person.date_of_birth.month),
+        "date_of_birth[year]": str(person.date_of_birth.year),
+        "sex": "F", "preferred_channel": "phone", "preferred_language": "English"})
+    html = unescape(response.content.decode())
+    assert "NHS number is already on another person's record" in html
+    assert "already exists" not in html
+    assert "id_nhs_number" in assert_links_land(html)

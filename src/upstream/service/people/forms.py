@@ -87,6 +87,8 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
     nhs_number = forms.CharField(
         label="NHS number", required=False, max_length=14,
         help_text="10 digits, for example 485 777 3456. Leave blank if not known.",
+        error_messages={"unique": "NHS number is already on another person's record: check "
+                                  "it, or ask your team lead to confirm which record is right"},
     )
     given_name = forms.CharField(label="First name", max_length=100,
                                  error_messages=_required("the person's first name"))

@@ -90,6 +90,7 @@ def nhs_messages(field: forms.Field) -> dict[str, str]:
         "invalid_list": f"Select {lower} from the list",
         "invalid_pk_value": f"Select {lower} from the list",
         "null_characters_not_allowed": f"{label} must not contain null characters",
+        "unique": f"{label} is already on another record: check it",
     }
     if (invalid := _invalid(field, label)) is not None:
         messages["invalid"] = invalid
