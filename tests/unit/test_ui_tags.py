@@ -67,7 +67,9 @@ def test_reading_age_and_overdue_tags():
 
 
 SERVICE = Path(tags.__file__).resolve().parents[1]
-COLOUR_CHOICE = re.compile(r"_COLOURS\s*=|[\"']colour[\"']\s*:\s*[\"']")
+COLOUR_CHOICE = re.compile(
+    r"_COLOURS\s*=|[\"']colour[\"']\s*:|\bTag\([^)]*,\s*[\"'](?:"
+    + "|".join(sorted(tags.COLOURS)) + r")[\"']")
 
 
 def test_no_module_outside_ui_keeps_its_own_colour_map():

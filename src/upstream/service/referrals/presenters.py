@@ -22,7 +22,14 @@ from upstream.service.referrals.services import (
 from upstream.service.referrals.states import TRANSITIONS, Status
 from upstream.service.ui.format import date_time, long_date, plural
 from upstream.service.ui.format import nhs_number as format_nhs_number
-from upstream.service.ui.tags import Tag, status_tag, urgency_tag
+from upstream.service.ui.tags import (
+    AWAITING_TRIAGE,
+    URGENT,
+    Tag,
+    not_accepted_tag,
+    status_tag,
+    urgency_tag,
+)
 from upstream.standards.vocabularies import NEEDS
 
 ENGAGEMENT_PAGES = [
@@ -180,9 +187,9 @@ class ReferralPresenter:
         decision when it was not accepted, otherwise where the episode is now."""
         r = self.referral
         if r.triage_outcome in (TriageOutcome.REJECT, TriageOutcome.REDIRECT):
-            return Tag(self.triage, "grey")
+            return not_accepted_tag(self.triage)
         if r.episode is None:
-            return Tag("Awaiting triage", "blue")
+            return AWAITING_TRIAGE
         return status_tag(r.episode.status)
 
     @property
@@ -270,7 +277,7 @@ def waiting_row(episode: Episode) -> WaitingRow:
     """One row of a waiting list; ``episode`` is annotated by ``services.waiting_queryset``.
     ``since`` is the referral date: the waiting clock starts at referral."""
     return WaitingRow(episode, PersonPresenter(episode.person),
-                      Tag("Urgent", "red") if episode.urgent else None,
+                      URGENT if episode.urgent else None,
                       long_date(episode.opened_at), waiting_days(episode))
 
 

@@ -136,6 +136,11 @@ def overdue_tag(days: int) -> Tag:
     return Tag(f"{days} day{'' if days == 1 else 's'} overdue", "red")
 
 
+def not_accepted_tag(words: str) -> Tag:
+    """A referral rejected or redirected at triage, in the triage decision's words (ended)."""
+    return Tag(words, "grey")
+
+
 def contact_outcome_tag(label: str, successful: bool) -> Tag:
     """A contact attempt's outcome: green when the person was reached, grey otherwise."""
     return Tag(label, "green" if successful else "grey")
@@ -149,6 +154,7 @@ DUPLICATE_LINKED = Tag("Duplicate, linked", "white")
 NOT_YET_CONTACTED = Tag("Not yet contacted", "blue")
 REVIEW_ATTEMPTS = Tag("Review attempts at huddle", "pink")
 URGENT = Tag("Urgent", "red")
+AWAITING_TRIAGE = Tag("Awaiting triage", "blue")
 CORRECTED = Tag("Corrected by a later note", "yellow")
 NEW = Tag("New", "blue")
 
