@@ -172,9 +172,10 @@ def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, t
     worker.goto(f"/referrals/episodes/{episode.pk}/")
     worker.follow("Schedules, screenings and huddle decisions")
     heart_attack = timezone.localdate() - datetime.timedelta(days=8)
-    page.get_by_label("Day").fill(str(heart_attack.day))
-    page.get_by_label("Month").fill(str(heart_attack.month))
-    page.get_by_label("Year").fill(str(heart_attack.year))
+    index_date = page.get_by_role("group", name="Index date")
+    index_date.get_by_label("Day").fill(str(heart_attack.day))
+    index_date.get_by_label("Month").fill(str(heart_attack.month))
+    index_date.get_by_label("Year").fill(str(heart_attack.year))
     worker.submit("Enrol")
     expect(page.locator("main")).to_contain_text("Enrolled in the screen")
 

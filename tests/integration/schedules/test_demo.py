@@ -13,6 +13,7 @@ from upstream.service.demo.world import build_demo_world
 from upstream.service.schedules import services
 from upstream.service.schedules.models import (
     HuddleDecision,
+    PlannedSession,
     ProgrammeShape,
     Screening,
     ScreeningSchedule,
@@ -46,3 +47,4 @@ def test_demo_schedules(world):
         ("weeks", 12, None), ("sessions", None, 4)}
     last_week = monday_of(timezone.localdate() - datetime.timedelta(days=7))
     assert HuddleDecision.objects.filter(week_of=last_week).count() >= 6
+    assert PlannedSession.objects.filter(on=timezone.localdate()).exists()

@@ -140,11 +140,13 @@ def test_enrol_and_record_a_positive_screen_refers_for_triage(client, team, work
     episode = allocated(team, worker, 10)
     client.force_login(worker)
     url = f"/schedules/episodes/{episode.pk}/"
-    bad = client.post(url, {"enrol-schedule": schedule.pk, "enrol-index_date[day]": "31",
+    bad = client.post(url, {"form": "enrol", "enrol-schedule": schedule.pk,
+                            "enrol-index_date[day]": "31",
                             "enrol-index_date[month]": "2", "enrol-index_date[year]": "2025"})
     assert "Index date must be a real date" in bad.content.decode()
     index = timezone.localdate() - 7 * DAY
-    client.post(url, {"enrol-schedule": schedule.pk, "enrol-index_date[day]": index.day,
+    client.post(url, {"form": "enrol", "enrol-schedule": schedule.pk,
+                      "enrol-index_date[day]": index.day,
                       "enrol-index_date[month]": index.month,
                       "enrol-index_date[year]": index.year})
     screening = schedule.enrolments.get().screenings.first()
@@ -237,3 +239,25 @@ def test_episode_pages_show_progress_next_attempt_and_the_decision(client, team,
     assert "Step 1 of 2: Phone call" in contacts and "3 days overdue" in contacts
     hub = page(client, f"/referrals/episodes/{episode.pk}/")
     assert f"/schedules/episodes/{episode.pk}/" in hub
+
+
+def test_a_planned_session_is_on_today_until_a_session_is_held(client, team, worker):
+    episode = allocated(team, worker, 10, status=Status.ACTIVE)
+    client.force_login(worker)
+    url = f"/schedules/episodes/{episode.pk}/"
+    yesterday = timezone.localdate() - DAY
+    past = client.post(url, {"form": "session", "session-on[day]": yesterday.day,
+                             "session-on[month]": yesterday.month,
+                             "session-on[year]": yesterday.year, "session-kind": "phone"})
+    assert "Date of the session must be today or in the future" in past.content.decode()
+    assert not episode.planned_sessions.exists()
+    today = timezone.localdate()
+    done = client.post(url, {"form": "session", "session-on[day]": today.day,
+                             "session-on[month]": today.month, "session-on[year]": today.year,
+                             "session-kind": "in_person", "session-note": "At the library"})
+    assert done.status_code == 302
+    html = page(client, "/today/")
+    assert "Planned session" in html and "1:1 in person: At the library" in html
+    assert f"/engagement/episodes/{episode.pk}/sessions/" in html
+    engagement.record_session(episode, by=worker, held_on=today, kind="in_person")
+    assert "Planned session" not in page(client, "/today/")

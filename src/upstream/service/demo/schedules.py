@@ -3,7 +3,8 @@ three weeks for the adult teams), the Heart Centre runs Barts' "difficulty makin
 screen at 1, 4 and 8 weeks after a heart attack with people enrolled at various weeks (past
 screens recorded: mostly "no", one "yes" and one missed appointment, each of which referred the
 person for triage), the ED high intensity use service runs a 12-week programme and the
-children's team 4 to 8 sessions, and each team's lead recorded huddle decisions last week.
+children's team 4 to 8 sessions, each team's lead recorded huddle decisions last week, and each
+team has sessions booked for today and later this week.
 
 Runs after the journeys, through the real services. Deterministic for a given ``rng``.
 """
@@ -43,6 +44,7 @@ def add_schedules(staff: dict, rng: random.Random, *, heart: str, programme_12_w
     _barts_screen(staff[heart], rng)
     for team_staff in staff.values():
         _last_weeks_huddle(team_staff, rng)
+        _planned_sessions(team_staff, rng)
 
 
 def _barts_screen(team_staff, rng: random.Random) -> None:
@@ -85,3 +87,16 @@ def _last_weeks_huddle(team_staff, rng: random.Random) -> None:
         services.record_decision(episode, by=team_staff.lead, decision=decision,
                                  week_of=last_week, note=DECISION_NOTES[decision],
                                  agreed_with=agreed)
+
+
+def _planned_sessions(team_staff, rng: random.Random) -> None:
+    """Two sessions booked for active people: one today (on the worker's today list), one in
+    three days."""
+    today = timezone.localdate()
+    episodes = list(Episode.objects.filter(team=team_staff.team, status=Status.ACTIVE)
+                    .select_related("worker").order_by("pk"))
+    for episode, days in zip(rng.sample(episodes, min(2, len(episodes))), [0, 3],
+                             strict=False):
+        services.plan_session(episode, by=episode.worker or team_staff.lead,
+                              on=today + datetime.timedelta(days=days), kind="in_person",
+                              note="At the community centre")

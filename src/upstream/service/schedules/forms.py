@@ -3,7 +3,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from upstream.service.engagement.models import SessionKind
 from upstream.service.people.forms import NHSDateField
 from upstream.service.people.models import ContactChannel
 from upstream.service.schedules import services
@@ -134,6 +136,20 @@ class EnrolForm(NamedErrorsMixin, forms.Form):
     def __init__(self, *args, schedules, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schedule"].queryset = schedules
+
+
+class PlanSessionForm(NamedErrorsMixin, forms.Form):
+    on = _date("Date of the session")
+    kind = forms.ChoiceField(label="Type of session", choices=SessionKind.choices,
+                             widget=forms.RadioSelect,
+                             error_messages={"required": "Select the type of session"})
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on is not None and on < timezone.localdate():
+            raise ValidationError("Date of the session must be today or in the future")
+        return on
 
 
 class ScreeningForm(NamedErrorsMixin, forms.Form):

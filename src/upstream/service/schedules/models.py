@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from upstream.service.accounts.models import Team
+from upstream.service.engagement.models import SessionKind
 from upstream.service.people.models import ContactChannel, Person
 from upstream.service.referrals.models import Episode, Referral
 
@@ -155,6 +156,31 @@ class Screening(models.Model):
     @property
     def is_due(self) -> bool:
         return self.status == ScreeningStatus.DUE
+
+
+class PlannedSessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(episode__in=Episode.objects.for_user(user))
+
+
+class PlannedSession(models.Model):
+    """A session booked with the person for a day. It is held once a session
+    (``engagement.Session``) is recorded on that day or later; until then, from its day on, it
+    is on the worker's today list."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE,
+                                related_name="planned_sessions")
+    on = models.DateField("Date of the session")
+    kind = models.CharField("Type of session", max_length=20, choices=SessionKind.choices)
+    note = models.CharField("Note (optional)", max_length=300, blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    planned_at = models.DateTimeField(default=timezone.now)
+
+    objects = PlannedSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "id"]
 
 
 class ProgrammeKind(models.TextChoices):

@@ -91,6 +91,11 @@ def episode_view(episode, *, steps, shape, today: datetime.date) -> dict:
             for e in episode.screening_enrolments.all()
         ],
         "decisions": [decision_row(d) for d in episode.huddle_decisions.all()],
+        "planned_sessions": [
+            {"on": long_date(p.on), "kind": p.get_kind_display(), "note": p.note,
+             "held": any(s.held_on >= p.on for s in episode.sessions.all())}
+            for p in episode.planned_sessions.all()
+        ],
     }
 
 

@@ -38,6 +38,7 @@ from upstream.service.schedules.models import (
     CadenceStep,
     Decision,
     HuddleDecision,
+    PlannedSession,
     ProgrammeKind,
     ProgrammeShape,
     Screening,
@@ -419,3 +420,27 @@ def not_engaged_proposals(user) -> list[Episode]:
     for step in CadenceStep.objects.filter(team__in=user.teams.all()).order_by("day", "id"):
         steps.setdefault(step.team_id, []).append(step)
     return [e for e in episodes if proposes_not_engaged(e, steps.get(e.team_id, []))]
+
+
+# -- planned sessions -------------------------------------------------------------------------
+
+@transaction.atomic
+def plan_session(episode: Episode, *, by, on: datetime.date, kind: str,
+                 note: str = "") -> PlannedSession:
+    """Book a session with the person on ``on`` (today or later) for an open episode."""
+    if not episode.is_open:
+        raise ScheduleError("This episode has ended, so no session can be planned")
+    if on < timezone.localdate():
+        raise ScheduleError("Date of the session must be today or in the future")
+    planned = PlannedSession.objects.create(episode=episode, on=on, kind=kind, note=note,
+                                            planned_by=by)
+    record(by, Action.CREATE, planned, detail=f"kind={kind}")
+    return planned
+
+
+def sessions_not_yet_held(episode: Episode, today: datetime.date) -> list[PlannedSession]:
+    """The episode's planned sessions due by ``today`` with no session recorded on or after
+    their day (uses prefetched ``planned_sessions`` and ``sessions``)."""
+    held = [s.held_on for s in episode.sessions.all()]
+    return [p for p in episode.planned_sessions.all()
+            if p.on <= today and not any(day >= p.on for day in held)]

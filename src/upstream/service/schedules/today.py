@@ -20,6 +20,7 @@ class Kind:
     REVIEW = "Plan review"
     ACTION = "Plan action"
     SCREENING = "Screening"
+    SESSION = "Planned session"
     ENDING = "Plan the ending"
 
 
@@ -60,12 +61,13 @@ def _caseload(user, worker=None):
 
 def due_items(user, today: datetime.date, worker=None) -> list[DueItem]:
     """Everything due on or before ``today``: the cadence's next contact attempt, the plan's
-    review date and open actions, screenings not yet recorded, and programme endings to plan;
+    review date and open actions, planned sessions not yet recorded as held, screenings not yet
+    recorded, and programme endings to plan;
     ordered by how overdue (oldest due date first)."""
     episodes = list(
         _caseload(user, worker).select_related("person", "team", "worker").prefetch_related(
             Prefetch("contacts", queryset=ContactAttempt.objects.order_by("at", "id")),
-            "sessions", "actions"))
+            "sessions", "actions", "planned_sessions"))
     team_ids = {e.team_id for e in episodes}
     steps: dict[int, list[CadenceStep]] = {}
     for step in CadenceStep.objects.filter(team__in=team_ids).order_by("day", "id"):
@@ -94,6 +96,10 @@ def _episode_items(episode: Episode, steps, shape, today) -> list[DueItem]:
         if not action.done and action.due_on and action.due_on <= today:
             items.append(DueItem(Kind.ACTION, action.description, episode, action.due_on,
                                  _episode_url("engagement:plan", episode), today))
+    for planned in services.sessions_not_yet_held(episode, today):
+        items.append(DueItem(Kind.SESSION, planned.get_kind_display()
+                             + (f": {planned.note}" if planned.note else ""), episode,
+                             planned.on, _episode_url("engagement:sessions", episode), today))
     progress = services.programme_progress(episode, shape, today)
     if progress is not None and progress.plan_ending and episode.status != "closing":
         items.append(DueItem(Kind.ENDING, f"{progress.text}. {progress.prompt}", episode, today,

@@ -143,7 +143,7 @@ def _episode(request, episode_id: int) -> Episode:
                 .select_related("person", "team", "worker")
                 .prefetch_related(
                     Prefetch("contacts", queryset=ContactAttempt.objects.order_by("at", "id")),
-                    "sessions",
+                    "sessions", "planned_sessions",
                     Prefetch("screening_enrolments",
                              queryset=ScreeningEnrolment.objects.select_related("schedule")
                              .prefetch_related("screenings")),
@@ -157,28 +157,43 @@ def _episode(request, episode_id: int) -> Episode:
 @allow(*STAFF)
 @require_http_methods(["GET", "POST"])
 def episode(request, episode_id: int):
-    """One episode's schedules: next contact attempt, programme progress, huddle decisions,
-    screenings; and enrolling the person in one of the team's screens."""
+    """One episode's schedules: next contact attempt, programme progress, planned sessions,
+    huddle decisions, screenings; planning a session and enrolling the person in one of the
+    team's screens (each form posts here with ``form=<prefix>``)."""
     found = _episode(request, episode_id)
     viewed(request, found)
     schedules = ScreeningSchedule.objects.filter(team=found.team)
-    form = forms.EnrolForm(request.POST or None, schedules=schedules, prefix="enrol")
+    posted = request.POST if request.method == "POST" else None
+    submitted = request.POST.get("form", "")
+    enrol_form = forms.EnrolForm(posted if submitted == "enrol" else None,
+                                 schedules=schedules, prefix="enrol")
+    session_form = forms.PlanSessionForm(posted if submitted == "session" else None,
+                                         prefix="session")
+    chosen = {"enrol": enrol_form, "session": session_form}.get(submitted)
     problem = None
-    if request.method == "POST" and form.is_valid():
+    if chosen is not None and chosen.is_valid():
+        d = chosen.cleaned_data
         try:
-            services.enrol(form.cleaned_data["schedule"], found, by=request.user,
-                           index_date=form.cleaned_data["index_date"])
+            if chosen is enrol_form:
+                services.enrol(d["schedule"], found, by=request.user,
+                               index_date=d["index_date"])
+            else:
+                services.plan_session(found, by=request.user, on=d["on"], kind=d["kind"],
+                                      note=d["note"])
         except services.ScheduleError as refused:
             problem = str(refused)
         else:
-            messages.success(request, "Enrolled in the screen")
+            messages.success(request, "Enrolled in the screen" if chosen is enrol_form
+                             else "Session planned")
             return redirect(request.path)
     view = presenters.episode_view(found, steps=services.cadence(found.team),
                                    shape=services.programme_for(found.team),
                                    today=timezone.localdate())
     return render(request, "schedules/episode.jinja", {
-        "episode": found, "view": view, "form": form, "has_screens": schedules.exists(),
-        "errors": error_summary(form, problem=problem, problem_href="#enrol"),
+        "episode": found, "view": view, "form": enrol_form, "session_form": session_form,
+        "has_screens": schedules.exists(),
+        "errors": error_summary(enrol_form, session_form, problem=problem,
+                                problem_href=f"#{submitted or 'enrol'}"),
         "hub_url": presenters.hub_url(found),
     }, status=400 if problem else 200)
 
