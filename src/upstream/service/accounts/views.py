@@ -51,8 +51,6 @@ def login(request):
     return render(request, "accounts/login.jinja", {
         "form": form, "next": request.GET.get("next", ""),
         "errors": error_summary(form, problem_href="#id_username"),
-        "username_error": error_message(form["username"]),
-        "password_error": error_message(form["password"]),
     })
 
 
@@ -159,7 +157,6 @@ def password_change(request):
         return redirect("home")
     return render(request, "accounts/password_change.jinja", {
         "form": form, "errors": error_summary(form),
-        "field_errors": {name: error_message(form[name]) for name in form.fields},
     })
 
 

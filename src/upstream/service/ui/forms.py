@@ -165,6 +165,11 @@ class ChangePasswordForm(NamedErrorsMixin, auth_forms.PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        labels = {"old_password": "Current password", "new_password1": "New password",
+                  "new_password2": "New password again"}
+        for name, label in labels.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = ""  # the page gives the rules in plain words
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
