@@ -160,3 +160,12 @@ def test_huddle_page_renders_sections(client, team, worker):
     for heading in ["Progress and strengths", "Risks (1)", "Proposed endings"]:
         assert heading in page
     assert "Urgent referral waiting for a worker" in page
+
+
+def test_the_huddles_urgent_wait_counts_from_referral_not_triage(client, team, worker):
+    lead = make.user(Role.TEAM_LEAD, team)
+    referred = timezone.now() - 9 * DAY
+    make.episode(team, status=Status.WAITING, urgency="urgent", referred_at=referred)
+    client.force_login(lead)
+    page = client.get("/engagement/huddle/").content.decode()
+    assert "Urgent referral waiting for a worker for 9 days since referral" in page

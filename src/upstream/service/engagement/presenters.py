@@ -16,6 +16,7 @@ from upstream.service.people.presenters import active_flags, gp_practice
 from upstream.service.practice.conversations import applies as applies_three_conversations
 from upstream.service.practice.presenters import current_conversation_tag, episode_conversation
 from upstream.service.referrals.models import Episode
+from upstream.service.referrals.services import waiting_days
 from upstream.service.referrals.states import Status
 from upstream.service.schedules.presenters import episode_rows as schedule_rows
 from upstream.service.ui import tags as ui_tags
@@ -402,8 +403,8 @@ def caseload_view(cases: list[Case], *, sort: str, show: str, base_url: str,
 def _reason_text(code: str, case: Case) -> str:
     episode = case.episode
     if code == RiskReason.URGENT_WAITING:
-        since = timezone.localdate(episode.waiting_since or episode.opened_at)
-        return f"Urgent referral waiting for a worker for {(case.today - since).days} days"
+        days = waiting_days(episode, case.today)
+        return f"Urgent referral waiting for a worker for {days} days since referral"
     if code == RiskReason.ATTEMPTS:
         return f"{case.unsuccessful_in_a_row} unsuccessful contact attempts in a row"
     if code == RiskReason.NO_CONTACT:
