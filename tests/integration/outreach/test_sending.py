@@ -105,6 +105,7 @@ def test_the_appointment_date_is_asked_for_when_the_template_uses_it(client, wor
     ({"address": ""}, MessageKind.LETTER, "no postal address with a postcode"),
     ({"postcode": ""}, MessageKind.LETTER, "no postal address with a postcode"),
     ({"date_of_death": datetime.date(2025, 1, 1)}, MessageKind.SMS, "has died"),
+    ({"texts_allowed": "no"}, MessageKind.SMS, "asked not to be sent text messages"),
 ])
 def test_the_record_decides_what_may_be_sent_and_a_refusal_says_why(
         client, worker, episode, team, change, kind, reason):
@@ -180,10 +181,20 @@ def test_the_contacts_page_shows_how_to_reach_the_person(client, worker, episode
     shown = page(client.get(reverse("engagement:contacts", kwargs={"episode_id": episode.pk})))
     assert "07700 900123 (mobile)" in shown
     assert "Text message (SMS)" in shown
-    assert "Can be sent (mobile number)" in shown
+    assert "Mobile number, not asked yet: ask before relying on texts" in shown
     assert "Needed: Gujarati" in shown
-    assert "Not recorded: ask before leaving a message" in shown
+    assert "Not asked yet: ask before leaving a message" in shown
     assert send_url(episode) in shown
+
+
+def test_the_contacts_page_shows_what_the_person_agreed_to(client, worker, episode):
+    person = episode.person
+    person.texts_allowed, person.voicemail_allowed = "yes", "no"
+    person.save()
+    client.force_login(worker)
+    shown = page(client.get(reverse("engagement:contacts", kwargs={"episode_id": episode.pk})))
+    assert "Can be sent (mobile number, agreed)" in shown
+    assert "Do not leave a voicemail" in shown
 
 
 def test_a_call_script_is_shown_to_read_not_sent(client, worker, episode, team):

@@ -101,3 +101,21 @@ def test_the_gp_practice_is_recorded_with_a_checked_ods_code(client, refer, work
     assert (person.gp_practice_name, person.gp_practice_ods) == ("Riverside Surgery", "A81001")
     page = unescape(client.get(reverse("people:detail", args=[person.pk])).content.decode())
     assert "Riverside Surgery (A81001)" in page
+
+
+def test_texts_and_voicemail_permissions_are_recorded_and_default_to_not_asked(
+        client, refer, worker):
+    person = refer().person
+    assert (person.texts_allowed, person.voicemail_allowed) == ("not_asked", "not_asked")
+    url = reverse("people:edit", args=[person.pk])
+    form = signed_in(client, worker).get(url).content.decode()
+    assert "May we leave a voicemail?" in form and "Not asked yet" in form
+    response = client.post(url, edit_data(person, texts_allowed="yes", voicemail_allowed="no"))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.texts_allowed, person.voicemail_allowed) == ("yes", "no")
+    refused = client.post(url, edit_data(person, voicemail_allowed="maybe"))
+    assert refused.status_code == 400
+    assert "Select whether we may leave a voicemail" in unescape(refused.content.decode())
+    person.refresh_from_db()
+    assert person.voicemail_allowed == "no"

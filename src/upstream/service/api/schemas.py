@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from upstream.service.people import dates
-from upstream.service.people.models import ODS_PRACTICE_CODE, ContactChannel
+from upstream.service.people.models import ODS_PRACTICE_CODE, ContactChannel, Permission
 from upstream.service.referrals.models import ConsentBy, ReferralSource, Urgency
 from upstream.standards import nhs_number, phone, postcode
 from upstream.standards.vocabularies import NEEDS, SEX
@@ -140,6 +140,12 @@ class PersonIn(Schema):
     email: Text(254) = Field("", examples=["alex.taylor@example.org"])
     preferred_channel: ContactChannel = Field(
         ContactChannel.PHONE, description="How the person would like to be contacted."
+    )
+    texts_allowed: Permission = Field(
+        Permission.NOT_ASKED, description="Whether the person agreed to text messages."
+    )
+    voicemail_allowed: Permission = Field(
+        Permission.NOT_ASKED, description="Whether a voicemail may be left for the person."
     )
     preferred_language: Text(60, min_length=1) = Field("English", examples=["Bengali"])
     interpreter_needed: bool = False

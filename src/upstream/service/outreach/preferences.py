@@ -2,8 +2,9 @@
 sender should know first (an interpreter, accessible information needs).
 
 The person model records one phone number, an email address, a postal address, the preferred
-way to contact, the language and whether an interpreter is needed. It has no separate consent
-to texts or voicemail, so a text needs a mobile number and nothing more.
+way to contact, whether texts and voicemails are allowed (yes, no or not asked yet), the
+language and whether an interpreter is needed. A text needs a mobile number and must not have
+been refused; "not asked yet" is shown so the worker can ask.
 """
 
 import re
@@ -11,7 +12,7 @@ import re
 import phonenumbers
 
 from upstream.service.outreach.models import MessageKind
-from upstream.service.people.models import Person
+from upstream.service.people.models import Permission, Person
 from upstream.standards import phone
 
 _DRAMA_MOBILE = re.compile(r"^\+447700900\d{3}$")
@@ -51,6 +52,8 @@ def refusal(kind: str, person: Person) -> str | None:
         return f"No call: there is no phone number on {name}'s record."
     if kind == MessageKind.SMS and not person.phone:
         return f"No text: there is no phone number on {name}'s record."
+    if kind == MessageKind.SMS and person.texts_allowed == Permission.NO:
+        return f"No text: {name} asked not to be sent text messages. Call or write instead."
     if kind == MessageKind.SMS and not is_mobile(person.phone):
         return (f"No text: {name}'s phone number ({person.phone}) is not a mobile number. "
                 "Call instead, or add a mobile number to their details.")
@@ -112,9 +115,11 @@ def contact_panel(person: Person) -> list[tuple[str, str]]:
     rows = [
         ("Phone", number),
         ("Preferred way to contact", person.get_preferred_channel_display()),
-        ("Text messages", "Can be sent (mobile number)" if is_mobile(person.phone)
-         else "Cannot be sent: no mobile number"),
-        ("Voicemail", "Not recorded: ask before leaving a message"),
+        ("Text messages", _texts(person)),
+        ("Voicemail", {Permission.YES: "Can be left",
+                       Permission.NO: "Do not leave a voicemail"}.get(
+                           person.voicemail_allowed,
+                           "Not asked yet: ask before leaving a message")),
         ("Email", person.email or "Not recorded"),
         ("Postal address", ", ".join(address_lines(person)[1:]) or "Not recorded"),
         ("Interpreter", interpreter),
@@ -122,3 +127,13 @@ def contact_panel(person: Person) -> list[tuple[str, str]]:
     if person.accessible_information_needs:
         rows.append(("Accessible information", person.accessible_information_needs))
     return rows
+
+
+def _texts(person: Person) -> str:
+    if person.texts_allowed == Permission.NO:
+        return "Do not send: the person asked not to be texted"
+    if not is_mobile(person.phone):
+        return "Cannot be sent: no mobile number"
+    if person.texts_allowed == Permission.YES:
+        return "Can be sent (mobile number, agreed)"
+    return "Mobile number, not asked yet: ask before relying on texts"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from upstream.service.people import dates
-from upstream.service.people.models import Person, SafetyFlag
+from upstream.service.people.models import Permission, Person, SafetyFlag
 from upstream.service.ui.forms import NamedErrorsMixin
 from upstream.standards import nhs_number, phone, postcode
 
@@ -105,15 +105,33 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
         model = Person
         fields = [
             "nhs_number", "given_name", "family_name", "date_of_birth", "sex", "postcode",
-            "phone", "preferred_channel", "preferred_language", "interpreter_needed",
-            "accessible_information_needs",
+            "phone", "preferred_channel", "texts_allowed", "voicemail_allowed",
+            "preferred_language", "interpreter_needed", "accessible_information_needs",
         ]
+        widgets = {"texts_allowed": forms.RadioSelect, "voicemail_allowed": forms.RadioSelect}
+        error_messages = {
+            "texts_allowed": {"invalid_choice": "Select whether we may send text messages: "
+                                                "yes, no or not asked yet"},
+            "voicemail_allowed": {"invalid_choice": "Select whether we may leave a voicemail: "
+                                                    "yes, no or not asked yet"},
+        }
         labels = {
             "preferred_channel": "Preferred way to be contacted",
             "preferred_language": "Preferred language",
             "interpreter_needed": "Needs an interpreter",
             "accessible_information_needs": "Accessible information needs (optional)",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("texts_allowed", "voicemail_allowed"):  # optional: unanswered = not asked
+            self.fields[name].required = False
+
+    def clean_texts_allowed(self) -> str:
+        return self.cleaned_data["texts_allowed"] or Permission.NOT_ASKED
+
+    def clean_voicemail_allowed(self) -> str:
+        return self.cleaned_data["voicemail_allowed"] or Permission.NOT_ASKED
 
     def clean_nhs_number(self) -> str | None:
         typed = self.cleaned_data["nhs_number"].strip()

@@ -43,6 +43,15 @@ class ContactChannel(models.TextChoices):
     DROP_IN = "drop_in", "Drop-in"
 
 
+class Permission(models.TextChoices):
+    """A person's answer to "may we ...?" (leave a voicemail, send texts). Not asked yet is
+    its own answer: a worker asks before relying on it."""
+
+    NOT_ASKED = "not_asked", "Not asked yet"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user) -> "PersonQuerySet":
         """People this user may see: those with an episode in one of the user's teams, or
@@ -88,6 +97,14 @@ class Person(Versioned):
     email = models.EmailField(blank=True)
     preferred_channel = models.CharField(
         max_length=20, choices=ContactChannel.choices, default=ContactChannel.PHONE
+    )
+    texts_allowed = models.CharField(
+        "May we send text messages?", max_length=9, choices=Permission.choices,
+        default=Permission.NOT_ASKED,
+    )
+    voicemail_allowed = models.CharField(
+        "May we leave a voicemail?", max_length=9, choices=Permission.choices,
+        default=Permission.NOT_ASKED,
     )
     preferred_language = models.CharField(max_length=60, default="English")
     interpreter_needed = models.BooleanField(default=False)

@@ -56,6 +56,8 @@ class PersonPresenter:
             row("Postcode", p.postcode),
             row("Phone", p.phone),
             row("Preferred contact", self.contact_preference),
+            row("Text messages allowed", p.get_texts_allowed_display()),
+            row("Voicemail allowed", p.get_voicemail_allowed_display()),
             row("Language", self.language),
             row("Accessible information needs", p.accessible_information_needs or "None"),
         ]
