@@ -52,7 +52,9 @@ def screening_row(screening) -> dict:
 
 
 def decision_row(found: HuddleDecision) -> dict:
-    agreed = [u.display_name for u in found.agreed_with.all()]
+    """One decision for a table; "agreed" is the lead who recorded it, then the others by name
+    (the same order on every page and database)."""
+    agreed = sorted(u.display_name for u in found.agreed_with.all())
     who = ", ".join([found.decided_by.display_name, *agreed])
     decision = found.get_decision_display()
     if found.new_worker:
