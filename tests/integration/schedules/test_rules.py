@@ -80,6 +80,22 @@ def test_no_reply_after_every_step_proposes_did_not_engage(team, worker, lead):
     assert Episode.objects.get(pk=episode.pk).status == Status.CONTACTING  # not closed
 
 
+def test_a_huddle_decision_settles_the_proposal_until_another_attempt_goes_unanswered(
+        team, worker, lead):
+    steps = services.set_cadence(team, LEICESTER[:2], by=lead)
+    episode = allocated(team, worker, 10)
+    for days_ago in (8, 6):
+        make.attempt(episode, "no_answer", at=make.at_noon(TODAY - days_ago * DAY))
+    assert services.proposes_not_engaged(fresh(episode), steps)
+    services.record_decision(fresh(episode), by=lead, decision="continue", week_of=TODAY,
+                             note="Try after discharge")
+    assert not services.proposes_not_engaged(fresh(episode), steps)
+    assert episode.pk not in [e.pk for e in services.not_engaged_proposals(lead)]
+    make.attempt(episode, "no_answer", at=timezone.now() + DAY)
+    assert services.proposes_not_engaged(fresh(episode), steps)
+    assert episode.pk in [e.pk for e in services.not_engaged_proposals(lead)]
+
+
 def test_reached_person_is_not_proposed_for_closing(team, worker, lead):
     steps = services.set_cadence(team, LEICESTER[:2], by=lead)
     episode = allocated(team, worker, 5)

@@ -136,11 +136,16 @@ def next_attempt(episode: Episode, steps: list[CadenceStep],
 def proposes_not_engaged(episode: Episode, steps: list[CadenceStep]) -> bool:
     """"No reply after N attempts": every step of the cadence has been tried (N = steps), the
     person was never reached and the episode is still trying. A proposal for the huddle, never
-    an automatic close. Uses prefetched ``episode.contacts``."""
+    an automatic close. A huddle decision recorded after the latest attempt (for example
+    "continue") settles it until another attempt goes unanswered. Uses prefetched
+    ``episode.contacts`` (and ``episode.huddle_decisions`` when prefetched)."""
     if not steps or Status(episode.status) not in TRYING:
         return False
     attempts = list(episode.contacts.all())
-    return len(attempts) >= len(steps) and not any(a.successful for a in attempts)
+    if len(attempts) < len(steps) or any(a.successful for a in attempts):
+        return False
+    latest = max(a.at for a in attempts)
+    return not any(d.decided_at >= latest for d in episode.huddle_decisions.all())
 
 
 def close_as_not_engaged(episode: Episode, *, by, note: str = "",
@@ -415,7 +420,8 @@ def not_engaged_proposals(user) -> list[Episode]:
     engage" proposals the huddle decides on."""
     episodes = (Episode.objects.for_user(user).filter(team__in=user.teams.all(),
                                                       status__in=[s.value for s in TRYING])
-                .select_related("person", "team", "worker").prefetch_related("contacts"))
+                .select_related("person", "team", "worker")
+                .prefetch_related("contacts", "huddle_decisions"))
     steps: dict[int, list[CadenceStep]] = {}
     for step in CadenceStep.objects.filter(team__in=user.teams.all()).order_by("day", "id"):
         steps.setdefault(step.team_id, []).append(step)
