@@ -20,14 +20,15 @@ from playwright.sync_api import expect
 
 from upstream.service.accounts.models import Pathway, Role, Team
 from upstream.service.engagement.services import log_contact_attempt
-from upstream.service.people.models import Person, SafetyFlag
-from upstream.service.referrals.models import CaseNote, Episode, Referral
-from upstream.service.referrals.services import submit_referral, transition
+from upstream.service.people.models import SafetyFlag
+from upstream.service.referrals.models import CaseNote, Episode
 from upstream.service.referrals.states import Status
 from upstream.service.schedules import presenters as schedule_presenters
 from upstream.service.schedules import services as schedules
 from upstream.service.schedules.models import HuddleDecision, monday_of
 from upstream.service.ui.format import long_date
+
+from .test_schedules import allocated_person
 
 CADENCE = [(0, "phone"), (2, "sms"), (5, "phone")]
 NOTE = "Her daughter says she is in hospital until next week: try again after discharge"
@@ -42,25 +43,6 @@ def team(transactional_db, make_user):
             "lead": make_user("priya.shah", Role.TEAM_LEAD, [team]),
             "worker": make_user("tom.baker", Role.LINK_WORKER, [team]),
             "colleague": make_user("sam.jones", Role.LINK_WORKER, [team])}
-
-
-def allocated_person(team, worker, *, days_ago: int, given: str, family: str,
-                     nhs: str) -> Episode:
-    """A person referred and allocated ``days_ago`` days ago (set-up, not under test)."""
-    at = timezone.now() - datetime.timedelta(days=days_ago, hours=1)
-    person = Person.objects.create(given_name=given, family_name=family, nhs_number=nhs,
-                                   date_of_birth=datetime.date(1956, 5, 2),
-                                   address="12 Example Road, Leicester", postcode="LE2 1AB")
-    referral = submit_referral(person=person, team=team, source="gp", needs=["money"],
-                               reason="Worried about money", consent_given=True,
-                               received_at=at)
-    Referral.objects.filter(pk=referral.pk).update(triage_outcome="accept", triaged_at=at)
-    episode = referral.episode
-    transition(episode, Status.TRIAGED, reason="set-up")
-    Episode.objects.filter(pk=episode.pk).update(worker=worker)
-    transition(episode, Status.ALLOCATED, reason="set-up")
-    Episode.objects.filter(pk=episode.pk).update(allocated_at=at)
-    return episode
 
 
 def no_reply_to_every_step(team, worker, episode, days_ago: int) -> None:
