@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.integration.engagement import factories as make
@@ -91,3 +92,18 @@ def test_a_full_caseload_is_a_warning_callout_not_a_neutral_inset(client, team, 
     callout = html[html.index('class="nhsuk-warning-callout"'):]
     assert "caseload is full (1 of 1)" in callout[:800]
     assert not re.search(r'nhsuk-inset-text"[^>]*>\s*<p>[^<]*caseload is full', html)
+
+
+def test_the_served_nhs_stylesheet_is_found_without_web_fonts_and_with_served_icons(tmp_path):
+    """The served copy is written by its static files finder when first asked for, into the
+    folder settings name (loading settings writes nothing)."""
+    from upstream.service.ui.assets import SERVED_NAME, ServedStylesheetFinder
+
+    with override_settings(SERVED_NHSUK_DIR=tmp_path / "nhsuk"):
+        assert not (tmp_path / "nhsuk").exists()
+        found = ServedStylesheetFinder().find(f"nhsuk/{SERVED_NAME}")
+    css = open(found, encoding="utf-8").read()
+    assert found == str(tmp_path / "nhsuk" / SERVED_NAME)
+    assert "@font-face" not in css and "/static/nhsuk/assets/" in css
+    assert "url(/assets/" not in css
+

@@ -38,8 +38,6 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from upstream.service.ui import assets as _served_stylesheet
-
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/upstream/service
 REPO_DIR = PACKAGE_DIR.parent.parent.parent  # the checkout
 VAR_DIR = Path(os.environ.get("UPSTREAM_VAR_DIR", REPO_DIR / "var"))
@@ -244,14 +242,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NHSUK_DIST = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
+# NHS.UK's stylesheet without its web-font rules and with its icon links served is written
+# there by its finder when first asked for (ui/assets.py).
 SERVED_NHSUK_DIR = VAR_DIR / "static-generated" / "nhsuk"
-# NHS.UK's stylesheet without its web-font rules and with its icon links served (ui/assets.py).
-_served_stylesheet.write_served_stylesheet(
-    NHSUK_DIST / "nhsuk-frontend.min.css", SERVED_NHSUK_DIR, STATIC_URL + "nhsuk/assets/")
 STATICFILES_DIRS = [
     ("nhsuk", NHSUK_DIST),
-    ("nhsuk", SERVED_NHSUK_DIR),
     PACKAGE_DIR / "static",
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "upstream.service.ui.assets.ServedStylesheetFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
