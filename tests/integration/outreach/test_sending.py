@@ -221,3 +221,24 @@ def test_a_message_other_than_the_preferred_way_carries_a_reminder(client, worke
     assert "Priya prefers: letter." in text
     letter = page(client.get(send_url(episode), {"template": letter_template.pk}))
     assert "prefers:" not in letter
+
+
+def test_a_message_sent_carries_the_3_conversations_tag_where_the_team_works_to_it(
+        worker, episode, text_template):
+    """Sent by a team that tags its work: the person's current conversation (conversation 1
+    before any tag). A team that does not tag its work leaves the attempt untagged."""
+    from upstream.service.engagement import services as engagement
+    from upstream.service.practice.models import Conversation, PracticeModel, TeamPractice
+
+    def send_and_mark():
+        message = services.send(services.draft(text_template, episode, worker), by=worker)
+        return services.mark_sent(message, by=worker).contact_attempt
+
+    assert send_and_mark().conversation is None
+    TeamPractice.objects.create(team=episode.team, model=PracticeModel.THREE_CONVERSATIONS)
+    episode.team.refresh_from_db()
+    assert send_and_mark().conversation == Conversation.CONNECT
+    engagement.log_contact_attempt(episode, by=worker, channel="phone",
+                                   outcome=ContactOutcome.NO_ANSWER,
+                                   conversation=Conversation.CRISIS)
+    assert send_and_mark().conversation == Conversation.CRISIS

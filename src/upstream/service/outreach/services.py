@@ -26,6 +26,8 @@ from upstream.service.outreach.models import (
     OutreachMessage,
     OutreachSettings,
 )
+from upstream.service.practice import conversations
+from upstream.service.practice.models import Conversation
 from upstream.service.referrals.models import Episode
 from upstream.service.ui.format import long_date
 
@@ -169,13 +171,22 @@ def mark_sent(message: OutreachMessage, *, by) -> OutreachMessage:
     return message
 
 
+def _conversation_for(episode: Episode) -> int | None:
+    """The 3 Conversations tag a message sent carries, for teams that work to the model: the
+    conversation the person is in, or conversation 1 (what matters and connecting) before any."""
+    if not conversations.applies(episode):
+        return None
+    return conversations.current(conversations.tags(episode)) or Conversation.CONNECT
+
+
 def _record_as_sent(message: OutreachMessage, *, by) -> None:
     label = MessageKind(message.kind).label.lower()
     name = message.template.name if message.template else "a template"
     via = "through GOV.UK Notify" if message.notify_id else "by hand"
     attempt = engagement.log_contact_attempt(
         message.episode, by=by, channel=message.kind, outcome=SENT_OUTCOME,
-        note=f"{label.capitalize()} sent {via}: {name}")
+        note=f"{label.capitalize()} sent {via}: {name}",
+        conversation=_conversation_for(message.episode))
     message.status, message.sent_at, message.contact_attempt = (
         MessageStatus.SENT, attempt.at, attempt)
     message.save(update_fields=["status", "sent_at", "contact_attempt"])
