@@ -82,6 +82,11 @@ class FakeNotify:
     def fail_next(self, status: int) -> None:
         self.failures.append(status)
 
+    def set_status(self, notification_id: str, status: str) -> None:
+        """Move a notification on, as Notify does when the phone company, email provider or
+        printer reports back."""
+        self.notifications[notification_id]["status"] = status
+
     # -- the API -------------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, headers, raw: bytes) -> tuple[int, dict]:

@@ -101,9 +101,16 @@ def attempts_to_engage_text(episode: Episode) -> str:
     return plural(count, "attempt")
 
 
+def _delivery(attempt) -> str:
+    """GOV.UK Notify's word on a message the attempt sent ('' for anything else)."""
+    message = getattr(attempt, "outreach_message", None)
+    return message.delivery_text if message is not None else ""
+
+
 def contacts_view(episode: Episode) -> dict:
     """The contact history (newest first), the counts and, when due, the review prompt."""
-    attempts = sorted(episode.contacts.all(), key=lambda a: (a.at, a.pk), reverse=True)
+    attempts = sorted(episode.contacts.select_related("by", "outreach_message"),
+                      key=lambda a: (a.at, a.pk), reverse=True)
     streak = services.unsuccessful_in_a_row(episode)
     prompt = None
     if services.needs_attempts_review(episode):
@@ -121,7 +128,8 @@ def contacts_view(episode: Episode) -> dict:
              "outcome": a.get_outcome_display(), "successful": a.successful,
              "outcome_tag": ui_tags.contact_outcome_tag(a.get_outcome_display(), a.successful),
              "duration": duration(a.duration_minutes),
-             "note": a.note, "by": a.by.display_name if a.by else ""}
+             "note": a.note, "by": a.by.display_name if a.by else "",
+             "delivery": _delivery(a)}
             for a in attempts
         ],
         "summary": [

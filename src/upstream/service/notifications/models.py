@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     TRIAGE_OUTCOME = "triage_outcome", "Triage decision"
     CLOSED = "closed", "Support ended"
     ALLOCATED = "allocated", "Allocated to you"
+    NOT_DELIVERED = "not_delivered", "Message not delivered"
 
 
 class NotificationQuerySet(models.QuerySet):

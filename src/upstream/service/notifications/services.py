@@ -109,3 +109,14 @@ def mark_read(user, notification_id: int | None = None) -> int:
     if notification_id is not None:
         mine = mine.filter(pk=notification_id)
     return mine.update(read_at=timezone.now())
+
+
+def message_not_delivered(message) -> Notification | None:
+    """Tell whoever sent an outreach message (or the episode's worker) that Notify could not
+    deliver it, so they can try another way."""
+    episode = message.episode
+    return notify(message.created_by or episode.worker, Kind.NOT_DELIVERED,
+                  f"A {message.get_kind_display().lower()} to the person in episode {episode.pk} "
+                  f"was not delivered: {message.delivery_text.split(': ', 1)[-1]}. "
+                  "Try another way and log the attempt.",
+                  reverse("engagement:contacts", args=[episode.pk]))

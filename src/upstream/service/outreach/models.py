@@ -90,6 +90,35 @@ class MessageStatus(models.TextChoices):
     SENT = "sent", "Sent"
 
 
+DELIVERY_WORDS: dict[str, str] = {
+    "created": "Sending",
+    "sending": "Sending",
+    "pending": "Sending",
+    "sent": "Sent abroad (no delivery receipt)",
+    "delivered": "Delivered",
+    "permanent-failure": "Not delivered: the number or address is not in use",
+    "temporary-failure": "Not delivered: the phone was off or the inbox full",
+    "technical-failure": "Not delivered: a problem at GOV.UK Notify",
+    "pending-virus-check": "Being checked before printing",
+    "virus-scan-failed": "Not sent: the letter failed GOV.UK Notify's virus check",
+    "validation-failed": "Not sent: the letter failed GOV.UK Notify's checks",
+    "accepted": "Accepted for printing",
+    "received": "Printed and posted",
+    "cancelled": "Cancelled",
+}
+"""GOV.UK Notify's delivery statuses (documented for texts, emails and letters) in words."""
+
+DELIVERY_FINAL = frozenset({
+    "sent", "delivered", "permanent-failure", "temporary-failure", "technical-failure",
+    "virus-scan-failed", "validation-failed", "received", "cancelled"})
+"""Statuses Notify will not change again: the message is not asked about any more."""
+
+DELIVERY_FAILED = frozenset({
+    "permanent-failure", "temporary-failure", "technical-failure", "virus-scan-failed",
+    "validation-failed"})
+"""Statuses that mean the person did not get the message: the sender is told."""
+
+
 class OutreachMessageQuerySet(models.QuerySet):
     def for_user(self, user) -> "OutreachMessageQuerySet":
         """Messages for episodes the user may see (the rule of ``Episode.objects.for_user``),
@@ -122,6 +151,10 @@ class OutreachMessage(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivery_status = models.CharField(
+        max_length=30, blank=True,
+        help_text="GOV.UK Notify's delivery status, as last asked (messages sent through it).")
+    delivery_checked_at = models.DateTimeField(null=True, blank=True)
     contact_attempt = models.OneToOneField(
         "engagement.ContactAttempt", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="outreach_message")
@@ -134,3 +167,12 @@ class OutreachMessage(models.Model):
     @property
     def sent_through_notify(self) -> bool:
         return bool(self.notify_id)
+
+    @property
+    def delivery_text(self) -> str:
+        """The delivery status in words ('' when not known: sent by hand or not asked yet)."""
+        return DELIVERY_WORDS.get(self.delivery_status, self.delivery_status)
+
+    @property
+    def delivery_failed(self) -> bool:
+        return self.delivery_status in DELIVERY_FAILED

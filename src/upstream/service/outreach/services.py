@@ -18,6 +18,7 @@ from upstream.service.engagement import services as engagement
 from upstream.service.engagement.models import ContactOutcome
 from upstream.service.outreach import merge, notify, preferences
 from upstream.service.outreach.models import (
+    DELIVERY_FINAL,
     KINDS_WITH_SUBJECT,
     SENDABLE_KINDS,
     MessageKind,
@@ -191,3 +192,51 @@ def _record_as_sent(message: OutreachMessage, *, by) -> None:
         MessageStatus.SENT, attempt.at, attempt)
     message.save(update_fields=["status", "sent_at", "contact_attempt"])
     record(by, Action.CHANGE, message, detail=f"status=sent kind={message.kind}")
+
+
+NOTIFY_KEEPS = datetime.timedelta(days=7)
+"""GOV.UK Notify keeps a notification's status for 7 days; older ones are not asked about."""
+
+
+@dataclass(frozen=True)
+class DeliveryCheck:
+    """What one round of ``check_deliveries`` found."""
+
+    asked: int
+    changed: int
+    failed: int
+    unanswered: int
+
+
+def check_deliveries(*, now: datetime.datetime | None = None) -> DeliveryCheck:
+    """Ask GOV.UK Notify for the delivery status of every message sent through it in the last
+    7 days whose status may still change; store each answer (audited) and tell the sender of
+    each failure with a notification. A message Notify does not answer about is asked again
+    next time. Run it every few minutes (``upstream outreach check-deliveries``)."""
+    from upstream.service.notifications import services as notifications
+
+    now = now or timezone.now()
+    waiting = (OutreachMessage.objects.exclude(notify_id="")
+               .exclude(delivery_status__in=DELIVERY_FINAL)
+               .filter(sent_at__gte=now - NOTIFY_KEEPS)
+               .select_related("episode__worker", "created_by").order_by("pk"))
+    asked = changed = failed = unanswered = 0
+    for message in waiting:
+        asked += 1
+        try:
+            status = notify.status_of(message.notify_id)
+        except notify.NotifyRefused:
+            unanswered += 1
+            continue
+        with transaction.atomic():
+            was = message.delivery_status
+            message.delivery_status, message.delivery_checked_at = status, now
+            message.save(update_fields=["delivery_status", "delivery_checked_at"])
+            if status != was:
+                changed += 1
+                record(None, Action.CHANGE, message, detail=f"delivery={status}",
+                       actor_label="GOV.UK Notify delivery check")
+                if message.delivery_failed:
+                    failed += 1
+                    notifications.message_not_delivered(message)
+    return DeliveryCheck(asked=asked, changed=changed, failed=failed, unanswered=unanswered)
