@@ -193,15 +193,15 @@ def test_goals_not_started_prompt_a_review_before_closing(client, worked_episode
             "close-goals_summary": "", "close-onward_services": ""}
 
     refused = client.post(url, data)
-    assert refused.status_code == 400
     page = unescape(refused.content.decode())
     assert "1 goal is still not started" in page and "Try the walking group" in page
+    assert 'href="#id_close-goals_reviewed"' in page, "the error summary links to the checkbox"
     assert f'href="/engagement/episodes/{worked_episode.pk}/plan/"' in page
     assert not DischargeSummary.objects.exists()
     worked_episode.refresh_from_db()
     assert worked_episode.status != Status.CLOSED
 
-    confirmed = client.post(url, {**data, "goals_reviewed": "yes"})
+    confirmed = client.post(url, {**data, "close-goals_reviewed": "on"})
     assert confirmed.status_code == 302
     assert DischargeSummary.objects.filter(episode=worked_episode).exists()
 

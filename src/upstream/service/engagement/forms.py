@@ -266,6 +266,24 @@ class CloseForm(VersionedForm):
                                     max_length=6000)
     onward_services = forms.CharField(label="Onward services", required=False,
                                       widget=forms.Textarea, max_length=6000)
+    goals_reviewed = forms.BooleanField(
+        label="I have reviewed these goals: close with them as they are", required=False)
+
+    def __init__(self, *args, unstarted: list[str] = (), **kwargs):
+        """``unstarted``: the plan's goals still "not started"; closing with any asks the
+        worker to confirm they reviewed them (``goals_reviewed``)."""
+        self.unstarted = list(unstarted)
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.unstarted and not cleaned.get("goals_reviewed"):
+            count = len(self.unstarted)
+            which = "1 goal is" if count == 1 else f"{count} goals are"
+            self.add_error("goals_reviewed", (
+                f"{which} still not started. Review the goals on the plan first, or confirm "
+                "that you want to close with them as they are"))
+        return cleaned
 
 
 class ProposeEndingForm(VersionedForm):

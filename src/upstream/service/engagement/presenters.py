@@ -243,13 +243,6 @@ def goals_not_started(episode: Episode) -> list[str]:
     return [g.description for g in episode.goals.all() if g.status == "not_started"]
 
 
-def goals_not_started_problem(descriptions: list[str]) -> str:
-    count = len(descriptions)
-    which = "1 goal is" if count == 1 else f"{count} goals are"
-    return (f"{which} still not started. Review the goals on the plan first, or confirm that "
-            "you want to close with them as they are")
-
-
 def summary_view(summary: DischargeSummary) -> dict:
     """The discharge summary as titled sections, shared by the printable page and the PDF:
     the confidentiality marking, the team's contact details, whether it is ready to share

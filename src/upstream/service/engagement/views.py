@@ -218,30 +218,25 @@ def close(request, episode_id: int):
     viewed(request, episode)
     if DischargeSummary.objects.filter(episode=episode).exists():
         return redirect("engagement:summary", episode_id=episode.pk)
-    close_form = forms.CloseForm(episode=episode, prefix="close",
+    unstarted = presenters.goals_not_started(episode)
+    close_form = forms.CloseForm(episode=episode, prefix="close", unstarted=unstarted,
                                  initial=services.draft_discharge(episode))
     propose_form = forms.ProposeEndingForm(episode=episode, prefix="propose")
     problem, status, submitted = None, 200, request.POST.get("form")
-    unstarted = presenters.goals_not_started(episode)
     problem_anchor = f"#{submitted}-form"
     if request.method == "POST":
         if submitted == "close":
-            close_form = forms.CloseForm(request.POST, episode=episode, prefix="close")
-            if unstarted and request.POST.get("goals_reviewed") != "yes":
-                # Goals never started: the worker reviews them first, or confirms closing.
-                close_form.is_valid()
-                problem, status = presenters.goals_not_started_problem(unstarted), 400
-                problem_anchor = "#goals-reviewed"
-            else:
-                _, readiness = presenters.sharing_readiness(episode.person)
-                response, close_form, problem, status = _submit(request, close_form, lambda d: (
-                    services.close_episode(
-                        episode, by=request.user, themes=d["themes"], outcomes=d["outcomes"],
-                        goals_summary=d["goals_summary"], onward_services=d["onward_services"],
-                        expected_version=d["version"])
-                ), f"Episode closed. {readiness}")
-                if response:
-                    return redirect("engagement:summary", episode_id=episode.pk)
+            close_form = forms.CloseForm(request.POST, episode=episode, prefix="close",
+                                         unstarted=unstarted)
+            _, readiness = presenters.sharing_readiness(episode.person)
+            response, close_form, problem, status = _submit(request, close_form, lambda d: (
+                services.close_episode(
+                    episode, by=request.user, themes=d["themes"], outcomes=d["outcomes"],
+                    goals_summary=d["goals_summary"], onward_services=d["onward_services"],
+                    expected_version=d["version"])
+            ), f"Episode closed. {readiness}")
+            if response:
+                return redirect("engagement:summary", episode_id=episode.pk)
         elif submitted == "propose":
             propose_form = forms.ProposeEndingForm(request.POST, episode=episode,
                                                    prefix="propose")
