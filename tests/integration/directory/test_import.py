@@ -109,9 +109,9 @@ def test_an_hsds_csv_package_is_read_from_its_folder_or_datapackage(tmp_path):
 
 def test_a_legacy_oruk_feed_keeps_vendor_fields_and_flags_what_needs_attention(tmp_path):
     feed = [
-        oruk_v1_service(1, deliverable_type="Peer group",
-                        pc_targetAudience=[{"id": "35674", "audienceType": "Low Income>Unemployed "},
-                                           {"id": "Bereaved", "audienceType": "Bereaved "}]),
+        oruk_v1_service(1, deliverable_type="Peer group", pc_targetAudience=[
+            {"id": "35674", "audienceType": "Low Income>Unemployed "},
+            {"id": "Bereaved", "audienceType": "Bereaved "}]),
         oruk_v1_service(2, name="", organization=None, pc_unknownVendorField={"x": 1}),
         oruk_v1_service(3, email="not-an-email", pc_attendingAccess_additionalInfo="Book first"),
     ]
