@@ -84,6 +84,17 @@ def test_a_list_and_a_paginated_page_of_services_are_read(tmp_path):
     assert any("page 1 of 2" in note for note in outcome.report.notes)
 
 
+def test_an_hsds_organization_response_brings_its_services(tmp_path):
+    service = hsds_service()
+    organization = service.pop("organization")
+    organization["services"] = [service]
+    import_directory(write_json(tmp_path / "organization.json", organization), "orgs")
+
+    imported = Service.objects.get(id=SERVICE_ID)
+    assert imported.organization_id == uuid.UUID(organization["id"])
+    assert not imported.organization.is_placeholder and not imported.needs_attention
+
+
 def test_an_hsds_csv_package_is_read_from_its_folder_or_datapackage(tmp_path):
     folder = write_csv_package(tmp_path / "package")
     outcome = import_directory(folder, "csv")

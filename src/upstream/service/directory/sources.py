@@ -73,6 +73,7 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
         "locations": ("location", "organization_id"),
         "programs": ("program", "organization_id"),
         "organization_identifiers": ("organization_identifier", "organization_id"),
+        "services": ("service", "organization_id"),
     },
     "contact": {"phones": ("phone", "contact_id")},
     "phone": {"languages": ("language", "phone_id")},
@@ -80,7 +81,8 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
 _OBJECTS: dict[str, dict[str, tuple[str, str]]] = {
     "service": {"organization": ("organization", "organization_id"),
                 "program": ("program", "program_id")},
-    "service_at_location": {"location": ("location", "location_id")},
+    "service_at_location": {"location": ("location", "location_id"),
+                            "service": ("service", "service_id")},
     "attribute": {"taxonomy_term": ("taxonomy_term", "taxonomy_term_id")},
     "taxonomy_term": {"taxonomy_detail": ("taxonomy", "taxonomy_id")},
 }
@@ -191,8 +193,9 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
     notes: list[str] = []
     complete = True
     if isinstance(data, dict):
-        items_key = next((k for k in ("contents", "content", "items", "data", "services")
-                          if isinstance(data.get(k), list)), None)
+        items_key = None if "id" in data else next(
+            (k for k in ("contents", "content", "items", "data", "services")
+             if isinstance(data.get(k), list)), None)
         if items_key:
             items = data[items_key]
             pages = data.get("total_pages", data.get("totalPages"))
@@ -219,9 +222,29 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
                                        f"{type(item).__name__}", record)
         if item.get("id") not in (None, ""):
             record += f" (id {item['id']})"
-        reader.service(item, record)
+        kind = _kind_of(item)
+        if kind == "service":
+            reader.service(item, record)
+        else:  # HSDS API responses for an organisation or a service at a location
+            reader.record(kind, item, record, parent=None, fallback_id=record)
     return Source(path, "oruk-v1-json" if legacy else "hsds-3.0-json", reader.rows, notes,
                   complete)
+
+
+_ORGANIZATION_MARKERS = {"organization_identifiers", "programs", "services", "website",
+                         "year_incorporated", "legal_status", "tax_status"}
+_SERVICE_MARKERS = {"status", "organization", "organization_id", "service_at_locations",
+                    "regular_schedules", "service_taxonomys"}
+
+
+def _kind_of(item: dict) -> str:
+    """Which HSDS object a top-level JSON item is: a service (the usual case), an
+    organisation or a service at a location."""
+    if isinstance(item.get("service"), dict) and "location" in item:
+        return "service_at_location"
+    if _ORGANIZATION_MARKERS & set(item) and not _SERVICE_MARKERS & set(item):
+        return "organization"
+    return "service"
 
 
 class _JsonFlattener:
@@ -281,11 +304,6 @@ class _JsonFlattener:
         elif isinstance(original_id, (dict, list)):
             raise FeedError(self.file, "an id must be text or a number", where, "id")
         row = Row(table, str(original_id), {}, where, notes=notes)
-        if parent is not None:
-            parent_table, parent_id, reference = parent
-            if reference == "link_id":
-                row.values["link_entity"] = parent_table
-            row.values[reference] = parent_id
         aliases = _ALIASES.get(table, {})
         known = self.known[table]
         children: list[tuple[str, Any]] = []
@@ -306,6 +324,11 @@ class _JsonFlattener:
                 row.values[aliases[key]] = value
             else:
                 row.extensions[key] = value
+        if parent is not None:  # the nesting says whose record this is
+            parent_table, parent_id, reference = parent
+            if reference == "link_id":
+                row.values["link_entity"] = parent_table
+            row.values[reference] = parent_id
         self.rows.append(row)
         children.sort(key=lambda child: child[0] != "organization")  # before its program
         for key, value in children:
