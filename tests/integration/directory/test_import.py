@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 
@@ -24,6 +25,7 @@ from upstream.service.directory.models import (
 
 from .conftest import (
     CSV_PACKAGE,
+    LEGACY_FULL,
     NORTH_LINCOLNSHIRE,
     dump_directory,
     hsds_service,
@@ -150,6 +152,33 @@ def test_a_legacy_oruk_feed_keeps_vendor_fields_and_flags_what_needs_attention(t
     flagged = {(item.table, item.original_id) for item in outcome.report.attention}
     assert {("service", feed[1]["id"]), ("service", feed[2]["id"])} <= flagged
     assert ("service", feed[0]["id"]) not in flagged
+
+
+def test_a_full_legacy_oruk_page_maps_onto_the_hsds_tables(tmp_path):
+    page = {"totalElements": 1, "totalPages": 1, "number": 1, "content": [LEGACY_FULL]}
+    import_directory(write_json(tmp_path / "council.json", page), "council")
+
+    service = Service.objects.get(original_id="4521")
+    assert (service.minimum_age, service.maximum_age) == (18, None)
+    assert service.eligibility_description == "Adults"
+    assert service.provision_type == Service.ProvisionType.BEFRIENDING
+    assert service.extensions["holiday_schedules"][0]["closed"] is True
+    schedule = service.schedules.get()
+    assert (schedule.opens_at, schedule.byday, schedule.valid_from) == (
+        dt.time(9), "MO,TU", dt.date(2024, 4, 1))
+    assert service.cost_options.get().amount == Decimal("5.50")
+    assert service.languages.get().name == "Polish"
+    assert service.service_areas.get().name == "North Lincolnshire"
+    assert service.funding.get().source == "Council"
+    assert service.contacts.get().phones.get().number == "01724 296296"
+    location = service.service_at_locations.get().location
+    assert (location.latitude, location.longitude) == (53.5886, -0.6544)
+    assert location.addresses.get().postal_code == "DN16 1AB"
+    assert location.accessibility.get().description == "Wheelchair accessible"
+    assert service.organization.website == "mm.example.org"  # kept, and reported malformed
+    assert service.organization.needs_attention
+    debt = TaxonomyTerm.objects.get(name="Debt advice")
+    assert debt.taxonomy.name == "Needs" and list(Service.objects.with_term(debt)) == [service]
 
 
 def test_non_uuid_ids_get_stable_uuids_per_feed(tmp_path):

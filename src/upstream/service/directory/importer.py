@@ -39,6 +39,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.text import slugify
 
+from upstream.standards import postcode
+
 from . import models as directory
 from .ids import derived_id, record_id
 from .quality import FIELD_CHECKS, REQUIRED, AttentionItem, QualityReport
@@ -520,6 +522,9 @@ class _Loader:
                         p.reasons.append(f"Has no {name}.")
                     continue
                 problem = FIELD_CHECKS.get((table, name), lambda v: None)(value)
+                if problem is None and (table, name) == ("address", "postal_code"):
+                    p.values["postal_code"] = postcode.normalise(value)  # 'dn16 1ab' → 'DN16 1AB'
+
                 if problem is None and table == "service" and name == "maximum_age":
                     minimum = p.values.get("minimum_age")
                     if minimum is not None and value < minimum:
