@@ -359,3 +359,41 @@ def test_the_north_lincolnshire_feed_imports_whole_and_reimports_unchanged(var_d
     again = import_directory(NORTH_LINCOLNSHIRE, "north-lincolnshire")
     assert dump_directory() == before
     assert again.report.counts["service"]["unchanged"] == 738
+
+
+def test_a_spreadsheet_export_in_windows_1252_is_read_and_noted(tmp_path):
+    files = {name: lines for name, lines in CSV_PACKAGE.items() if name == "organizations.csv"}
+    folder = write_csv_package(tmp_path / "package", files)
+    (folder / "services.csv").write_bytes(
+        "id,organization_id,name\ns1,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Café für alle\n"
+        .encode("cp1252"))
+
+    outcome = import_directory(folder, "council")
+
+    assert Service.objects.get(original_id="s1").name == "Café für alle"
+    assert any("services.csv is not UTF-8" in note for note in outcome.report.notes)
+
+
+def test_a_quoted_csv_value_may_hold_line_breaks_and_separators(tmp_path):
+    files = dict(CSV_PACKAGE)
+    files["services.csv"] = [
+        "id,organization_id,name,description",
+        's1,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Group,"Line one\nline two\u2028, with ""quotes"""',
+    ]
+    import_directory(write_csv_package(tmp_path / "package", files), "council")
+
+    assert Service.objects.get(original_id="s1").description == \
+        'Line one\nline two\u2028, with "quotes"'
+
+
+def test_very_long_feed_ids_are_stored_stably(tmp_path):
+    long_id = "x" * 400
+    path = write_json(tmp_path / "feed.json", [oruk_v1_service(1, id=long_id)])
+    import_directory(path, "council")
+    before = dump_directory()
+    import_directory(path, "council")
+
+    assert dump_directory() == before
+    service = Service.objects.get()
+    assert len(service.original_id) == 255 and service.original_id.startswith("x" * 200)
+    assert service.id == derived_id("council", "service", service.original_id)

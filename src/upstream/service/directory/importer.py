@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import math
 import re
 import uuid
@@ -68,6 +69,15 @@ _PROVISION_KEYWORDS = (
 )
 _TABLE_OF_MODEL = {model: table for table, model in directory.HSDS_TABLES.items()}
 _BATCH = 500
+_ORIGINAL_ID_LENGTH = directory.Service._meta.get_field("original_id").max_length
+
+
+def _fit(original_id: str) -> str:
+    """An original id as stored: ids longer than the column keep their start and a digest."""
+    if len(original_id) <= _ORIGINAL_ID_LENGTH:
+        return original_id
+    digest = hashlib.sha256(original_id.encode()).hexdigest()[:32]
+    return f"{original_id[:_ORIGINAL_ID_LENGTH - 33]}~{digest}"
 
 
 def _stored_fields(model: type[models.Model]) -> list[models.Field]:
@@ -287,6 +297,7 @@ class _Loader:
         merged: dict[str, dict[str, Row]] = {table: {} for table in TABLES}
         conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in rows:
+            row.original_id = _fit(row.original_id)
             first = merged[row.table].get(row.original_id)
             if first is None:
                 merged[row.table][row.original_id] = row
@@ -326,7 +337,7 @@ class _Loader:
             if _empty(organization):
                 service.notes.append("The feed names no organisation for this service: it is "
                                      "attached to a placeholder organisation.")
-            elif str(organization) not in rows["organization"] and not self._exists(
+            elif _fit(str(organization)) not in rows["organization"] and not self._exists(
                     "organization", str(organization)):
                 service.notes.append(f"The feed's organisation {organization} is not in the "
                                      "feed: the service is attached to a placeholder "
@@ -376,7 +387,7 @@ class _Loader:
     def _resolve(self, table: str, original_id: Any) -> uuid.UUID | None:
         if _empty(original_id):
             return None
-        original_id = str(original_id).strip()
+        original_id = _fit(str(original_id).strip())
         found = self.ids.get(table, {}).get(original_id)
         return found if found is not None else self._resolve_existing(table, original_id)
 
@@ -399,9 +410,9 @@ class _Loader:
         names: dict[str, list[str]] = defaultdict(list)
         for attribute in rows["attribute"].values():
             entity = str(attribute.values.get("link_entity") or "service").lower()
-            term = rows["taxonomy_term"].get(str(attribute.values.get("taxonomy_term_id")))
+            term = rows["taxonomy_term"].get(_fit(str(attribute.values.get("taxonomy_term_id"))))
             if entity.startswith("service") and term is not None:
-                names[str(attribute.values.get("link_id"))].append(
+                names[_fit(str(attribute.values.get("link_id")))].append(
                     str(term.values.get("name") or ""))
         return names
 

@@ -25,6 +25,7 @@ a CSV row that cannot be parsed) raises ``FeedError`` naming file, record and fi
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -172,18 +173,33 @@ def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
         raise FeedError(str(path), "no such file or folder")
     if path.is_dir() or path.name == "datapackage.json" or path.suffix.lower() == ".csv":
         return _read_tabular_files(path, known_fields)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FeedError(str(path), f"not UTF-8 text (byte {error.start})") from None
+    text, encoding_note = _decode(path.name, path.read_bytes())
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(str(path), f"not valid JSON: {error.msg} at line {error.lineno} "
                                    f"column {error.colno}") from None
     if isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):
-        return _read_tabular_json(path, data, known_fields)
-    return _read_service_json(path, data, known_fields)
+        source = _read_tabular_json(path, data, known_fields)
+    else:
+        source = _read_service_json(path, data, known_fields)
+    source.notes.extend([encoding_note] if encoding_note else [])
+    return source
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (with or without a byte-order mark); failing that Windows-1252, as spreadsheets
+    export it, with a note for the report."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        try:
+            return data.decode("cp1252"), (f"{name} is not UTF-8 (first at line {line}): read "
+                                           "as Windows-1252; check accented letters.")
+        except UnicodeDecodeError:
+            raise FeedError(name, f"not UTF-8 text (byte {error.start})",
+                            f"line {line}") from None
 
 
 # --- JSON (HSDS 3.0 compiled services, ORUK v1 lists) -------------------------------------
@@ -499,6 +515,7 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
     if not files:
         raise FeedError(str(path), "no CSV files found")
     rows: list[Row] = []
+    read: set[Path] = set()
     for csv_path, table in files:
         if table is None:
             notes.append(f"{csv_path.name}: not an HSDS table the directory stores; "
@@ -506,23 +523,22 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
             continue
         if not csv_path.is_file():
             raise FeedError(csv_path.name, "the data package lists this file but it is missing")
-        rows.extend(_read_csv(csv_path, table, known_fields[table]))
+        if csv_path.resolve() in read:
+            continue
+        read.add(csv_path.resolve())
+        file_rows, encoding_note = _read_csv(csv_path, table, known_fields[table])
+        rows.extend(file_rows)
+        notes.extend([encoding_note] if encoding_note else [])
     return Source(path, "hsds-3.0-tabular", rows, notes)
 
 
-def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
-    data = csv_path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise FeedError(csv_path.name, f"not UTF-8 text (byte {error.start})",
-                        f"line {line}") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+def _read_csv(csv_path: Path, table: str, known: set[str]) -> tuple[list[Row], str | None]:
+    text, encoding_note = _decode(csv_path.name, csv_path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        return []
+        return [], encoding_note
     except csv.Error as error:
         raise FeedError(csv_path.name, f"cannot be read as CSV: {error}", "line 1") from None
     header = [name.strip() for name in header]
@@ -545,7 +561,7 @@ def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
                                            f"{len(header)} columns", where)
         record = dict(zip(header, values, strict=True))
         rows.append(_tabular_row(csv_path.name, table, record, where, known))
-    return rows
+    return rows, encoding_note
 
 
 def _read_tabular_json(path: Path, data: dict, known_fields: dict[str, set[str]]) -> Source:
