@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import math
 import re
@@ -81,6 +82,7 @@ def _fit(original_id: str) -> str:
     return f"{original_id[:_ORIGINAL_ID_LENGTH - 33]}~{digest}"
 
 
+@functools.cache
 def _stored_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _PROVENANCE]
 
