@@ -9,6 +9,7 @@ import typer
 from upstream.casefinding.command import find, push_worklist
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
+from upstream.service.directory.command import directory
 from upstream.service.outreach.command import outreach
 from upstream.synth.command import synth
 
@@ -27,6 +28,7 @@ app.command()(migrate)
 app.command("db-roles")(db_roles)
 app.add_typer(audit, name="audit")
 app.add_typer(outreach, name="outreach")
+app.add_typer(directory, name="directory")
 
 if __name__ == "__main__":
     app()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "upstream.service.schedules",
     "upstream.service.insights",
     "upstream.service.api",
+    "upstream.service.directory",
 ]
 
 MIDDLEWARE = [
