@@ -8,9 +8,11 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from upstream.service.accounts.models import Pathway, Role, Team
+from tests.factories.accounts import PathwayFactory, TeamFactory
+from tests.factories.outreach import MessageTemplateFactory, OutreachSettingsFactory
+from upstream.service.accounts.models import Role
 from upstream.service.engagement.models import ContactAttempt
-from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachSettings
+from upstream.service.outreach.models import MessageKind
 from upstream.service.people.models import Person
 from upstream.service.referrals.services import submit_referral, transition
 from upstream.service.referrals.states import Status
@@ -22,10 +24,10 @@ PERSON = "Priya Shah"
 @pytest.fixture
 def leicester(transactional_db, make_user, settings):
     settings.UPSTREAM_NOTIFY_API_KEY = ""
-    team = Team.objects.create(name="Leicester social prescribing",
-                               pathway=Pathway.objects.create(name="Leicester cardiology"))
-    OutreachSettings.objects.create(team=team, reading_age_target=7, phone="0116 496 0123",
-                                    address="Social prescribing team\nLeicester\nLE1 1AA")
+    team = TeamFactory(name="Leicester social prescribing",
+                       pathway=PathwayFactory(name="Leicester cardiology"))
+    OutreachSettingsFactory(team=team, reading_age_target=7,
+                            address="Social prescribing team\nLeicester\nLE1 1AA")
     lead = make_user("nadia.patel", Role.TEAM_LEAD, [team])
     worker = make_user("amara.okafor", Role.LINK_WORKER, [team])
     person = Person.objects.create(
@@ -41,7 +43,7 @@ def leicester(transactional_db, make_user, settings):
     episode.save(update_fields=["worker"])
     for step in (Status.TRIAGED, Status.ALLOCATED):
         transition(episode, step, by=lead, reason="test set-up")
-    MessageTemplate.objects.create(
+    MessageTemplateFactory(
         team=team, kind=MessageKind.LETTER, name="We tried to reach you",
         subject="We tried to reach you",
         body="Dear ((given_name)),\nWe tried to call you.\nPlease ring us on ((team_phone)).")

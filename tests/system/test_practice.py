@@ -9,7 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from upstream.service.accounts.models import Pathway, Role, Team
+from tests.factories.accounts import PathwayFactory, TeamFactory
+from tests.factories.practice import TeamPracticeFactory
+from upstream.service.accounts.models import Role
 from upstream.service.engagement.models import CrisisPlan, NetworkSnapshot
 from upstream.service.people.models import Person
 from upstream.service.practice.models import PracticeModel, TeamPractice
@@ -22,9 +24,9 @@ PERSON = "Marcus Bellweather"
 
 @pytest.fixture
 def leicester(transactional_db, make_user):
-    pathway = Pathway.objects.create(name="Emergency department")
-    team = Team.objects.create(name="ED high intensity use service", pathway=pathway)
-    TeamPractice.objects.create(team=team, model=PracticeModel.THREE_CONVERSATIONS)
+    team = TeamFactory(name="ED high intensity use service",
+                       pathway=PathwayFactory(name="Emergency department"))
+    TeamPracticeFactory(team=team)
     worker = make_user("amara.okafor", Role.LINK_WORKER, [team])
     person = Person.objects.create(nhs_number="9990000018", given_name="Marcus",
                                    family_name="Bellweather",

@@ -16,9 +16,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.factories.outreach import MessageTemplateFactory, OutreachSettingsFactory
 from upstream.service.accounts.models import Pathway, Role, Team
 from upstream.service.engagement.models import ContactAttempt
-from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachSettings
+from upstream.service.outreach.models import MessageKind
 from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode, Referral
 from upstream.service.referrals.services import submit_referral, transition
@@ -98,9 +99,8 @@ def test_six_attempts_following_the_cadence_end_in_engagement(visit, team, setti
     settings.UPSTREAM_NOTIFY_API_KEY = ""
     episode = allocated_person(team["team"], team["worker"], days_ago=7, given="Meena",
                                family="Patel", nhs="9990000018")
-    OutreachSettings.objects.create(team=team["team"], phone="0116 496 0123",
-                                    address="Link workers\nLeicester\nLE1 1AA")
-    MessageTemplate.objects.create(
+    OutreachSettingsFactory(team=team["team"])
+    MessageTemplateFactory(
         team=team["team"], kind=MessageKind.LETTER, name="We tried to reach you",
         subject="We tried to reach you",
         body="Dear ((given_name)),\nWe tried to call you.\nPlease ring us on ((team_phone)).")

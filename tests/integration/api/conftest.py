@@ -5,20 +5,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from upstream.service.accounts.models import Pathway, Team
+from tests.factories.accounts import PathwayFactory, TeamFactory
 from upstream.service.api.tokens import create_client
 from upstream.standards.nhs_number import synthetic
 
 
 @pytest.fixture
 def teams(db):
-    heart = Team.objects.create(
-        name="Heart Centre social prescribing",
-        pathway=Pathway.objects.create(name="Heart Centre cardiology"),
-    )
-    diabetes = Team.objects.create(
-        name="Young adult diabetes", pathway=Pathway.objects.create(name="Diabetes")
-    )
+    heart = TeamFactory(name="Heart Centre social prescribing",
+                        pathway=PathwayFactory(name="Heart Centre cardiology"))
+    diabetes = TeamFactory(name="Young adult diabetes", pathway=PathwayFactory(name="Diabetes"))
     return SimpleNamespace(heart=heart, diabetes=diabetes)
 
 

@@ -4,19 +4,20 @@ message, and (``notify``) the local GOV.UK Notify the service is pointed at."""
 
 import pytest
 
+from tests.factories.outreach import MessageTemplateFactory, OutreachSettingsFactory
 from tests.fakes.notify_server import FakeNotify
 from tests.integration.engagement import factories as make
 from upstream.service.accounts.models import Role
-from upstream.service.outreach.models import MessageKind, MessageTemplate, OutreachSettings
+from upstream.service.outreach.models import MessageKind
 from upstream.service.referrals.states import Status
 
 
 @pytest.fixture
 def team(db):
     team = make.team("Leicester social prescribing")
-    OutreachSettings.objects.create(team=team, reading_age_target=7, phone="0116 496 0123",
-                                    email="team@example.nhs.uk",
-                                    address="Upstream team\n1 Example Street\nLeicester\nLE1 1AA")
+    OutreachSettingsFactory(team=team, reading_age_target=7, phone="0116 496 0123",
+                            email="team@example.nhs.uk",
+                            address="Upstream team\n1 Example Street\nLeicester\nLE1 1AA")
     return team
 
 
@@ -41,8 +42,8 @@ def episode(team, worker):
 
 
 def template(team, kind: str, body: str, *, name: str | None = None, subject: str = ""):
-    return MessageTemplate.objects.create(team=team, kind=kind, name=name or f"{kind} template",
-                                          subject=subject, body=body)
+    return MessageTemplateFactory(team=team, kind=kind, name=name or f"{kind} template",
+                                  subject=subject, body=body)
 
 
 @pytest.fixture

@@ -227,15 +227,16 @@ def test_a_message_sent_carries_the_3_conversations_tag_where_the_team_works_to_
         worker, episode, text_template):
     """Sent by a team that tags its work: the person's current conversation (conversation 1
     before any tag). A team that does not tag its work leaves the attempt untagged."""
+    from tests.factories.practice import TeamPracticeFactory
     from upstream.service.engagement import services as engagement
-    from upstream.service.practice.models import Conversation, PracticeModel, TeamPractice
+    from upstream.service.practice.models import Conversation
 
     def send_and_mark():
         message = services.send(services.draft(text_template, episode, worker), by=worker)
         return services.mark_sent(message, by=worker).contact_attempt
 
     assert send_and_mark().conversation is None
-    TeamPractice.objects.create(team=episode.team, model=PracticeModel.THREE_CONVERSATIONS)
+    TeamPracticeFactory(team=episode.team)
     episode.team.refresh_from_db()
     assert send_and_mark().conversation == Conversation.CONNECT
     engagement.log_contact_attempt(episode, by=worker, channel="phone",

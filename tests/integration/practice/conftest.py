@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from tests.factories.practice import TeamPracticeFactory
 from upstream.service.accounts.models import Role
-from upstream.service.practice.models import PracticeModel, TeamPractice
 from upstream.service.referrals.states import Status
 
 from ..engagement import factories as make
@@ -16,7 +16,7 @@ REFERRED = datetime.datetime(2025, 2, 3, 10, 0, tzinfo=datetime.UTC)
 @pytest.fixture
 def team(db):
     found = make.team("Leicester-like team")
-    TeamPractice.objects.create(team=found, model=PracticeModel.THREE_CONVERSATIONS)
+    TeamPracticeFactory(team=found)
     return found
 
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from upstream.service.accounts.models import Pathway, Role, Team, User
+from tests.factories.accounts import PathwayFactory, TeamFactory, UserFactory
+from upstream.service.accounts.models import Role, Team, User
 from upstream.service.people.services import find_or_create_person
 from upstream.service.referrals.services import submit_referral
 from upstream.standards import nhs_number
@@ -18,23 +19,20 @@ def rng():
 
 @pytest.fixture
 def heart(db):
-    pathway = Pathway.objects.create(name="Heart Centre", specialty="Cardiology")
-    return Team.objects.create(name="Heart Centre social prescribing", pathway=pathway,
-                               caseload_limit=2)
+    return TeamFactory(name="Heart Centre social prescribing", caseload_limit=2,
+                       pathway=PathwayFactory(name="Heart Centre", specialty="Cardiology"))
 
 
 @pytest.fixture
 def diabetes(db):
-    pathway = Pathway.objects.create(name="Young adult diabetes", specialty="Diabetes")
-    return Team.objects.create(name="Young adult diabetes link workers", pathway=pathway)
+    return TeamFactory(name="Young adult diabetes link workers",
+                       pathway=PathwayFactory(name="Young adult diabetes", specialty="Diabetes"))
 
 
 def make_user(username: str, role: str, *teams: Team, first_name: str = "") -> User:
-    # Tests sign in with force_login, so no password hashing (which is slow by design).
-    user = User.objects.create(username=username, role=role,
-                               first_name=first_name or username.title())
-    user.teams.set(teams)
-    return user
+    """A user who signs in with ``force_login`` (no password: hashing is slow by design)."""
+    return UserFactory(username=username, role=role, first_name=first_name or username.title(),
+                       last_name="", teams=list(teams))
 
 
 @pytest.fixture
