@@ -156,10 +156,13 @@ class Item:
 
 
 class AnswerError(ValueError):
-    """Answers that cannot be scored. ``instrument``, ``item`` and ``value`` say which."""
+    """Answers that cannot be scored. ``instrument``, ``item`` and ``value`` say which;
+    ``code`` is the item's code (None when the problem is not one item's)."""
 
-    def __init__(self, instrument: str, item: str | None, value: object, problem: str):
+    def __init__(self, instrument: str, item: str | None, value: object, problem: str,
+                 code: str | None = None):
         self.instrument, self.item, self.value, self.problem = instrument, item, value, problem
+        self.code = code
         where = f"{instrument}, {item}" if item else instrument
         super().__init__(f"{where}: {problem}")
 
@@ -212,29 +215,29 @@ class Instrument:
         unknown = [key for key in answers if key not in known]
         if unknown:
             raise AnswerError(self.name, str(unknown[0]), answers[unknown[0]],
-                              f"there is no item {unknown[0]!r} in this instrument")
+                              f"there is no item {unknown[0]!r} in this instrument",
+                              str(unknown[0]))
         checked: dict[str, float] = {}
         for item in self.items:
             value = answers.get(item.code)
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 if item.required:
-                    raise AnswerError(self.name, _item_name(item), None,
-                                      f"no answer was given ({item.allowed()} is needed)")
+                    raise self._refuse(item, None, "no answer was given")
                 continue
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise AnswerError(self.name, _item_name(item), value,
-                                  f"{value!r} is not a number ({item.allowed()} is needed)")
+                raise self._refuse(item, value, f"{value!r} is not a number")
             if not math.isfinite(value):
-                raise AnswerError(self.name, _item_name(item), value,
-                                  f"{value!r} is not a finite number ({item.allowed()} is needed)")
+                raise self._refuse(item, value, f"{value!r} is not a finite number")
             if item.whole_numbers and value != int(value):
-                raise AnswerError(self.name, _item_name(item), value,
-                                  f"{value!r} is not a whole number ({item.allowed()} is needed)")
+                raise self._refuse(item, value, f"{value!r} is not a whole number")
             if not item.minimum <= value <= item.maximum:
-                raise AnswerError(self.name, _item_name(item), value,
-                                  f"{_fmt(value)} is out of range ({item.allowed()} is needed)")
+                raise self._refuse(item, value, f"{_fmt(value)} is out of range")
             checked[item.code] = int(value) if item.whole_numbers else float(value)
         return checked
+
+    def _refuse(self, item: Item, value: object, problem: str) -> AnswerError:
+        return AnswerError(self.name, _item_name(item), value,
+                           f"{problem} ({item.allowed()} is needed)", item.code)
 
     def score(self, answers: Mapping[str, object]) -> Scored:
         """Score one administration: checks every answer first (see :meth:`check`)."""
