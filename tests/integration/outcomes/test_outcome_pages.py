@@ -155,3 +155,25 @@ def test_recorded_administrations_feed_the_cohort_evaluation(team, worker):
     overall = outcome_change(frame, "phq9").group(ALL_PATHWAYS)
     assert (overall.followed_up, overall.lost, overall.improved) == (2, 1, 1)
     assert overall.mean_change.estimate == pytest.approx(((11 - 18) + (13 - 12)) / 2)
+
+
+def test_every_error_summary_link_lands_on_its_field(client, episode, worker):
+    from tests.integration.ui.test_error_summary_links import assert_links_land
+
+    client.force_login(worker)
+    response = client.post(_url(episode, "ons4"), {"life_satisfaction": "11"})
+    targets = assert_links_land(response.content.decode())
+    # The date and the impossible answer; once answers parse, the library names the first
+    # unanswered item.
+    assert targets == ["id_administered_on-day", "id_life_satisfaction"]
+    response = client.post(_url(episode, "ons4"), {"life_satisfaction": "7"})
+    assert assert_links_land(response.content.decode()) == ["id_administered_on-day",
+                                                            "id_worthwhile"]
+    response = client.post(_url(episode, "hba1c"), {**date_input("administered_on", "2025-03-03"),
+                                                    "hba1c": "48.5"})
+    assert assert_links_land(response.content.decode()) == ["id_hba1c"]
+    assert ("HbA1c, HbA1c (mmol/mol) (hba1c): 48.5 is not a whole number"
+            in response.content.decode())
+    response = client.post(_url(episode, timepoint="week_12"),
+                           {**date_input("administered_on", "2025-03-03"), **_phq9(4)})
+    assert assert_links_land(response.content.decode()) == ["record-form"]

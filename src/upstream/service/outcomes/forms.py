@@ -71,7 +71,7 @@ class AdministrationForm(NamedErrorsMixin, forms.Form):
                 value = self._number(item, value)
             if value is not None:
                 answers[item.code] = value
-        if self.errors:
+        if any(item.code in self.errors for item in self.instrument.items):
             return cleaned
         try:
             self.scored: Scored = self.instrument.score(answers)
