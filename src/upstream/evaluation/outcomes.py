@@ -154,19 +154,21 @@ def _checked(frame: pd.DataFrame, definition: Measure) -> pd.DataFrame:
         raise CohortDataError(f"Administrations lack the column(s) {', '.join(missing)}; "
                               f"expected {', '.join(COLUMNS)}")
     rows = frame.loc[frame["measure"] == definition.code, list(COLUMNS)]
-    for label, row in rows.iterrows():
-        where = f"Row {_label(label)}"
-        if pd.isna(row["person_id"]):
-            raise CohortDataError(f"{where}, column person_id: no person")
-        if pd.isna(row["pathway"]) or str(row["pathway"]).strip() == "":
-            raise CohortDataError(f"{where}, column pathway: no pathway")
-        if row["timepoint"] not in (BASELINE, FOLLOW_UP):
-            raise CohortDataError(f"{where}, column timepoint: {row['timepoint']!r} is not "
-                                  f"{BASELINE!r} or {FOLLOW_UP!r}")
-        try:
-            definition.check(row["score"])
-        except ValueError as error:
-            raise CohortDataError(f"{where}, column score: {error}") from None
+    scores = pd.to_numeric(rows["score"], errors="coerce")
+    checks = [
+        ("person_id", rows["person_id"].isna(), lambda value: "no person"),
+        ("pathway", rows["pathway"].isna() | (rows["pathway"].astype(str).str.strip() == ""),
+         lambda value: "no pathway"),
+        ("timepoint", ~rows["timepoint"].isin([BASELINE, FOLLOW_UP]),
+         lambda value: f"{value!r} is not {BASELINE!r} or {FOLLOW_UP!r}"),
+        ("score", scores.isna() | (scores < definition.minimum) | (scores > definition.maximum),
+         lambda value: _score_problem(definition, value)),
+    ]
+    for column, bad, problem in checks:
+        if bad.any():
+            position = int(np.flatnonzero(bad.to_numpy())[0])
+            raise CohortDataError(f"Row {_label(rows.index[position])}, column {column}: "
+                                  f"{problem(_plain(rows[column].iloc[position]))}")
     duplicated = rows.duplicated(["person_id", "timepoint"], keep="first").to_numpy()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated)[0])
@@ -180,12 +182,25 @@ def _checked(frame: pd.DataFrame, definition: Measure) -> pd.DataFrame:
         raise CohortDataError(
             f"Row {_label(rows.index[position])}, column pathway: one person is in more than "
             "one pathway; give each person one pathway")
-    return rows.astype({"score": float})
+    return rows.assign(score=scores.astype(float))
+
+
+def _score_problem(definition: Measure, value: object) -> str:
+    try:
+        definition.check(value)
+    except ValueError as error:
+        return str(error)
+    return f"{value!r} is not a score"
+
+
+def _plain(value: object) -> object:
+    """Numpy scalars as plain Python values, so messages read ``28``, not ``np.int64(28)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _label(label: Hashable) -> str:
-    """A row's index label as a reader would write it (numpy scalars as plain numbers)."""
-    return repr(label.item() if isinstance(label, np.generic) else label)
+    """A row's index label as a reader would write it."""
+    return repr(_plain(label))
 
 
 def _pairs(rows: pd.DataFrame) -> pd.DataFrame:

@@ -100,8 +100,9 @@ class Measure:
 
     def check(self, score: float) -> None:
         """Raise ValueError unless ``score`` is a number within the measure's range."""
-        if _not_a_number(score) or not (self.minimum - _TOLERANCE <= score
-                                        <= self.maximum + _TOLERANCE):
+        if _not_a_number(score):
+            raise ValueError(f"{self.label}: score {score!r} is not a number")
+        if not self.minimum - _TOLERANCE <= score <= self.maximum + _TOLERANCE:
             raise ValueError(f"{self.label}: score {score!r} is outside the range "
                              f"{_fmt(self.minimum)} to {_fmt(self.maximum)}")
 
@@ -512,8 +513,8 @@ GOAL_ATTAINMENT = Instrument(
         "23:362): each goal rated -2 to +2 (-1 is the usual starting level, 0 the expected "
         "outcome), 1 to 10 goals, unweighted; scored as the Kiresuk-Sherman T-score (50 = "
         "goals met as expected). Higher is better. No minimal important change has been "
-        "published; Upstream counts 10 T-score points, one goal's level across a typical "
-        "plan (a convention)."),
+        "published; Upstream counts 10 T-score points, the scale's standard deviation by "
+        "construction (a convention)."),
     items=_items("goal", MAX_GOALS, -2, 2, [f"Goal {n}" for n in range(1, MAX_GOALS + 1)],
                  answers=((-2, "Much less than expected"), (-1, "Less than expected"),
                           (0, "As expected"), (1, "More than expected"),
