@@ -177,3 +177,19 @@ def test_every_error_summary_link_lands_on_its_field(client, episode, worker):
     response = client.post(_url(episode, timepoint="week_12"),
                            {**date_input("administered_on", "2025-03-03"), **_phq9(4)})
     assert assert_links_land(response.content.decode()) == ["record-form"]
+
+
+def test_a_follow_up_due_shows_on_the_workers_today_page(client, episode, worker):
+    services.record_administration(
+        episode, by=worker, instrument="gad7", timepoint=Timepoint.BASELINE,
+        administered_on=datetime.date(2025, 3, 3),
+        answers={f"gad7_{n}": 1 for n in range(1, 8)})
+    client.force_login(worker)
+    page = html.unescape(client.get("/today/").content.decode())
+    assert "GAD-7: 12-week follow-up" in page
+    assert f"/outcomes/episodes/{episode.pk}/" in page
+    services.record_administration(
+        episode, by=worker, instrument="gad7", timepoint=Timepoint.WEEK_12,
+        administered_on=datetime.date(2025, 5, 26),
+        answers={f"gad7_{n}": 0 for n in range(1, 8)})
+    assert "GAD-7: 12-week follow-up" not in html.unescape(client.get("/today/").content.decode())

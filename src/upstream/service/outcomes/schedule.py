@@ -43,3 +43,29 @@ def due_on(episode: Episode, instrument: str, timepoint: str,
     if baseline_on is None:
         return None
     return baseline_on + schedule_for(instrument).follow_up_after
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    episode: Episode
+    instrument: str
+    """The instrument's code."""
+    due_on: datetime.date
+
+
+def follow_ups_due(episode: Episode, today: datetime.date) -> list[FollowUpDue]:
+    """Follow-ups of ``episode`` due on or before ``today`` and not yet recorded: one for each
+    instrument with a baseline and no follow-up (``episode.outcome_administrations`` may be
+    prefetched)."""
+    recorded: dict[str, dict[str, datetime.date]] = {}
+    for administration in episode.outcome_administrations.all():
+        recorded.setdefault(administration.instrument, {})[administration.timepoint] = (
+            administration.administered_on)
+    due = []
+    for instrument, timepoints in sorted(recorded.items()):
+        if Timepoint.BASELINE not in timepoints or Timepoint.WEEK_12 in timepoints:
+            continue
+        on = due_on(episode, instrument, Timepoint.WEEK_12, timepoints[Timepoint.BASELINE])
+        if on <= today:
+            due.append(FollowUpDue(episode, instrument, on))
+    return due
