@@ -329,8 +329,9 @@ def disclosure_table(result: OutcomeChange) -> pd.DataFrame:
             "Effect size d_z": _number(group.cohens_dz, summary_ok),
             "Meaningful improvement": _share(figures, key, "improved", shown["paired"]),
             "Meaningful deterioration": _share(figures, key, "deteriorated", shown["paired"]),
-            "Baseline: lost minus followed up (95% CI, p)": _attrition_text(
-                group.attrition, attrition_ok),
+            "Baseline: lost minus followed up (95% CI, p)": (
+                "No one lost to follow-up" if group.lost == 0
+                else _attrition_text(group.attrition, attrition_ok)),
         }
         rows.append(row)
     return pd.DataFrame(rows, columns=list(DISPLAY_COLUMNS))
