@@ -15,8 +15,9 @@ from django.db import IntegrityError, transaction
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 from upstream.service.outcomes.models import Administration, Timepoint
+from upstream.service.outcomes.schedule import schedule_for
 from upstream.service.referrals.models import Episode
-from upstream.standards.outcomes import Scored
+from upstream.standards.outcomes import INSTRUMENTS, Scored
 from upstream.standards.outcomes import instrument as lookup_instrument
 
 
@@ -58,18 +59,36 @@ def record_administration(episode: Episode, *, by, instrument: str, timepoint: s
     return administration, scored
 
 
-def cohort_frame(administrations, measure: str, *,
-                 follow_up: str = Timepoint.WEEK_12) -> pd.DataFrame:
-    """Administrations as ``outcome_change``'s input for ``measure``: person, pathway (the
-    team's), the baseline and the ``follow_up`` time point, and the score."""
+def cohort_frame(administrations, measure: str, *, as_of: datetime.date) -> pd.DataFrame:
+    """Administrations as ``outcome_change``'s input for ``measure``: each episode's baseline
+    and 12-week follow-up, with the pathway of the episode's team.
+
+    The unit is the episode (a course of support): ``person_id`` holds the episode's id, so a
+    person supported on two pathways counts once on each. Only episodes whose follow-up was
+    due by ``as_of`` are included, so "no follow-up" means a follow-up missed, not one not yet
+    due. Follow-ups recorded after ``as_of`` are left out too.
+    """
+    by_episode: dict[int, dict[str, Administration]] = {}
+    for administration in administrations.filter(instrument__in=_instruments_with(measure)) \
+            .select_related("episode__team__pathway"):
+        by_episode.setdefault(administration.episode_id, {})[administration.timepoint] = (
+            administration)
     rows = []
-    wanted = {Timepoint.BASELINE: "baseline", follow_up: "follow_up"}
-    for administration in administrations.select_related("episode__team__pathway"):
-        if measure not in administration.scores or administration.timepoint not in wanted:
+    for episode_id, done in sorted(by_episode.items()):
+        baseline = done.get(Timepoint.BASELINE)
+        if baseline is None or baseline.administered_on + schedule_for(
+                baseline.instrument).follow_up_after > as_of:
             continue
-        rows.append({"person_id": administration.episode.person_id,
-                     "pathway": administration.episode.team.pathway.name,
-                     "measure": measure,
-                     "timepoint": wanted[administration.timepoint],
-                     "score": administration.scores[measure]})
+        pathway = baseline.episode.team.pathway.name
+        follow_up = done.get(Timepoint.WEEK_12)
+        for timepoint, administration in (("baseline", baseline), ("follow_up", follow_up)):
+            if administration is None or administration.administered_on > as_of:
+                continue
+            rows.append({"person_id": episode_id, "pathway": pathway, "measure": measure,
+                         "timepoint": timepoint, "score": administration.scores[measure]})
     return pd.DataFrame(rows, columns=["person_id", "pathway", "measure", "timepoint", "score"])
+
+
+def _instruments_with(measure: str) -> list[str]:
+    return [code for code, instrument in INSTRUMENTS.items()
+            if any(m.code == measure for m in instrument.measures)]
