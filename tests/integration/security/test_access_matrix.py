@@ -80,6 +80,8 @@ INTENDED_ROLES = {
     "practice:team": {Role.TEAM_LEAD},
     "engagement:close": STAFF,
     "engagement:summary": {Role.REFERRER, *STAFF},
+    "outcomes:episode": STAFF,
+    "outcomes:record": STAFF,
     "outreach:templates": STAFF,
     "outreach:template": STAFF,
     "outreach:template_new": {Role.TEAM_LEAD},

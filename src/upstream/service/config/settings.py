@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "upstream.service.insights",
     "upstream.service.api",
     "upstream.service.directory",
+    "upstream.service.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("outreach/", include("upstream.service.outreach.urls")),
     path("", include("upstream.service.schedules.urls")),
     path("insights/", include("upstream.service.insights.urls")),
+    path("outcomes/", include("upstream.service.outcomes.urls")),
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
     path("admin/", admin.site.urls),

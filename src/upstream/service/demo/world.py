@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from upstream.service.accounts.models import Pathway, Role, Team, User
 from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_days
+from upstream.service.demo.outcomes import add_outcomes
 from upstream.service.demo.outreach import add_outreach
 from upstream.service.demo.people import PersonDetails, make_person
 from upstream.service.demo.practice import add_practice
@@ -318,6 +319,7 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
         add_outreach(staff)
         add_practice(staff[HIGH_INTENSITY_USE.name].team, random.Random(f"{seed}-practice"))
         add_record_safety(journeys, random.Random(f"{seed}-record"))
+        add_outcomes(journeys, random.Random(f"{seed}-outcomes"))
         add_schedules(staff, random.Random(f"{seed}-schedules"), heart=HEART.name,
                       programme_12_weeks=HIGH_INTENSITY_USE.name,
                       children=CHILDREN_AND_YOUNG_PEOPLE.name)

@@ -84,12 +84,14 @@ def episode_nav(episode: Episode, current: str) -> list[dict]:
     if applies_three_conversations(episode):
         pages.insert(pages.index(("sessions", "Sessions")) + 1,
                      ("conversations", "3 Conversations"))
+    pages.append(("outcomes:episode", "Outcome measures"))
     if hasattr(episode, "discharge_summary"):
         pages.append(("summary", "Discharge summary"))
     elif episode.is_open:
         pages.append(("close", "Close"))
-    return [{"href": reverse(f"engagement:{name}", kwargs={"episode_id": episode.pk}),
-             "text": text, "current": name == current} for name, text in pages]
+    return [{"href": reverse(name if ":" in name else f"engagement:{name}",
+                             kwargs={"episode_id": episode.pk}),
+             "text": text, "current": name.split(":")[0] == current} for name, text in pages]
 
 
 # -- contacts ---------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from upstream.service.accounts.models import Role
 from upstream.service.engagement.models import ContactAttempt
+from upstream.service.outcomes import schedule as outcome_schedule
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import CASELOAD
 from upstream.service.schedules import services
 from upstream.service.schedules.models import CadenceStep, ProgrammeShape, Screening
+from upstream.standards.outcomes import INSTRUMENTS
 
 
 class Kind:
@@ -22,6 +24,7 @@ class Kind:
     SCREENING = "Screening"
     SESSION = "Planned session"
     ENDING = "Plan the ending"
+    OUTCOME = "Outcome measure follow-up"
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,12 @@ def _caseload(user, worker=None):
 def due_items(user, today: datetime.date, worker=None) -> list[DueItem]:
     """Everything due on or before ``today``: the cadence's next contact attempt, the plan's
     review date and open actions, planned sessions not yet recorded as held, screenings not yet
-    recorded, and programme endings to plan;
+    recorded, programme endings to plan, and outcome measure follow-ups not yet recorded;
     ordered by how overdue (oldest due date first)."""
     episodes = list(
         _caseload(user, worker).select_related("person", "team", "worker").prefetch_related(
             Prefetch("contacts", queryset=ContactAttempt.objects.order_by("at", "id")),
-            "sessions", "actions", "planned_sessions"))
+            "sessions", "actions", "planned_sessions", "outcome_administrations"))
     team_ids = {e.team_id for e in episodes}
     steps: dict[int, list[CadenceStep]] = {}
     for step in CadenceStep.objects.filter(team__in=team_ids).order_by("day", "id"):
@@ -100,6 +103,10 @@ def _episode_items(episode: Episode, steps, shape, today) -> list[DueItem]:
         items.append(DueItem(Kind.SESSION, planned.get_kind_display()
                              + (f": {planned.note}" if planned.note else ""), episode,
                              planned.on, _episode_url("engagement:sessions", episode), today))
+    for follow_up in outcome_schedule.follow_ups_due(episode, today):
+        items.append(DueItem(Kind.OUTCOME, f"{INSTRUMENTS[follow_up.instrument].name}: "
+                             "12-week follow-up", episode, follow_up.due_on,
+                             _episode_url("outcomes:episode", episode), today))
     progress = services.programme_progress(episode, shape, today)
     if progress is not None and progress.plan_ending and episode.status != "closing":
         items.append(DueItem(Kind.ENDING, f"{progress.text}. {progress.prompt}", episode, today,

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "upstream.service.outcomes"
+    label = "outcomes"
+    verbose_name = "Outcome measures"
