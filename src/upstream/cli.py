@@ -7,6 +7,7 @@ dependencies inside the function, so ``upstream --help`` stays fast.
 import typer
 
 from upstream.casefinding.command import find, push_worklist
+from upstream.evaluation.command import evaluate
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.synth.command import synth
@@ -25,6 +26,7 @@ app.command("push-worklist")(push_worklist)
 app.command()(migrate)
 app.command("db-roles")(db_roles)
 app.add_typer(audit, name="audit")
+app.add_typer(evaluate, name="evaluate")
 
 if __name__ == "__main__":
     app()
