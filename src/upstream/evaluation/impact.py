@@ -362,41 +362,76 @@ def _change(table: ibis.Table, roles) -> ibis.FloatingValue:
     return table[roles.after] - before / len(roles.before)
 
 
-def _matched_sets(scored: ibis.Table, matches: ibis.Table, roles) -> pd.DataFrame:
-    """One row per matched treated person: own change and the mean change of their controls."""
+def _matched_sets(scored: ibis.Table, matches: ibis.Table, roles) -> _Sets:
+    """The matched sets as arrays: each matched treated person's change, each used control's
+    change, and the sparse weights linking them."""
+    from scipy.sparse import csr_matrix
+
     change = scored.select(ROW, _change=_change(scored, roles))
-    with_controls = matches.join(change, matches.control_row == change[ROW])
-    control_change = with_controls.group_by("treated_row").aggregate(
-        control_change=(with_controls._change * with_controls.weight).sum())
-    sets = control_change.join(change, control_change.treated_row == change[ROW])
-    frame = sets.select("treated_row", treated_change=sets._change,
-                        control_change=sets.control_change).to_pyarrow().to_pandas()
-    return frame.sort_values("treated_row", ignore_index=True)
+    pairs = matches.join(change, matches.control_row == change[ROW])
+    frame = pairs.select("treated_row", "control_row", "weight",
+                         control_change=pairs._change).to_pyarrow().to_pandas()
+    treated_rows = np.unique(frame["treated_row"].to_numpy())
+    control_rows, control_index = np.unique(frame["control_row"].to_numpy(),
+                                            return_inverse=True)
+    treated_index = np.searchsorted(treated_rows, frame["treated_row"].to_numpy())
+    treated = change.filter(change[ROW].isin(ibis.memtable(
+        {"r": treated_rows}).r)).to_pyarrow().to_pandas().set_index(ROW)
+    controls = frame.groupby("control_row")["control_change"].first()
+    weights = csr_matrix((frame["weight"].to_numpy(float), (treated_index, control_index)),
+                         shape=(len(treated_rows), len(control_rows)))
+    return _Sets(treated=treated.loc[treated_rows, "_change"].to_numpy(float),
+                 controls=controls.loc[control_rows].to_numpy(float), weights=weights)
 
 
-def _bootstrap(sets: pd.DataFrame, method: Method) -> dict[str, float]:
-    """Point estimates and percentile intervals, resampling matched sets together."""
-    treated = sets["treated_change"].to_numpy(float)
-    control = sets["control_change"].to_numpy(float)
-    effect = treated - control
+@dataclass
+class _Sets:
+    treated: np.ndarray
+    """Change of each matched treated person."""
+    controls: np.ndarray
+    """Change of each control used as a match."""
+    weights: object
+    """Sparse (treated x control): weight of control j in treated i's set (rows sum to 1)."""
+
+    def __len__(self) -> int:
+        return len(self.treated)
+
+
+def _bootstrap(sets: _Sets, method: Method) -> dict[str, float]:
+    """Point estimates and percentile intervals.
+
+    Each resample draws a Poisson(1) count for every matched set (a treated person with their
+    controls: resampling the sets) and, independently, for every control used, once however
+    many sets use it: a control matched to several treated people moves all their sets
+    together, which resampling the sets alone would treat as independent (it would understate
+    the interval when controls are reused). The control side is then the weighted mean change
+    sum_j K*_j b_j change_j / sum_j K*_j b_j, with K*_j the resampled sets' weight on control j.
+    """
+    treated, controls, weights = sets.treated, sets.controls, sets.weights
+    control_mean = weights.sum(axis=0).A1 @ controls / len(treated)
+    point = (treated.mean(), control_mean)
     rng = np.random.default_rng(method.seed)
-    n = len(effect)
-    means = np.empty((method.resamples, 3))
-    batch = max(1, 2_000_000 // n)
+    draws = np.empty((method.resamples, 2))
+    batch = max(1, 4_000_000 // (len(treated) + len(controls)))
     for start in range(0, method.resamples, batch):
-        stop = min(start + batch, method.resamples)
-        index = rng.integers(0, n, size=(stop - start, n))
-        means[start:stop, 0] = effect[index].mean(axis=1)
-        means[start:stop, 1] = treated[index].mean(axis=1)
-        means[start:stop, 2] = control[index].mean(axis=1)
+        size = min(batch, method.resamples - start)
+        set_counts = rng.poisson(1.0, size=(size, len(treated))).astype(float)
+        control_counts = rng.poisson(1.0, size=(size, len(controls))).astype(float)
+        reach = np.asarray((weights.T @ set_counts.T).T) * control_counts
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty resample is NaN
+            draws[start:start + size, 0] = (set_counts @ treated) / set_counts.sum(axis=1)
+            draws[start:start + size, 1] = (reach @ controls) / reach.sum(axis=1)
     tail = (1 - method.confidence) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail], axis=0)
+    naive_low, naive_high = np.nanpercentile(draws[:, 0], [tail, 100 - tail])
+    expected_low, expected_high = np.nanpercentile(draws[:, 1], [tail, 100 - tail])
+    low, high = np.nanpercentile(draws[:, 0] - draws[:, 1], [tail, 100 - tail])
     return {
-        "estimate": float(effect.mean()), "ci_low": float(low[0]), "ci_high": float(high[0]),
-        "naive_estimate": float(treated.mean()), "naive_ci_low": float(low[1]),
-        "naive_ci_high": float(high[1]),
-        "expected_change_without_programme": float(control.mean()),
-        "expected_change_ci_low": float(low[2]), "expected_change_ci_high": float(high[2]),
+        "estimate": float(point[0] - point[1]), "ci_low": float(low), "ci_high": float(high),
+        "naive_estimate": float(point[0]), "naive_ci_low": float(naive_low),
+        "naive_ci_high": float(naive_high),
+        "expected_change_without_programme": float(point[1]),
+        "expected_change_ci_low": float(expected_low),
+        "expected_change_ci_high": float(expected_high),
     }
 
 

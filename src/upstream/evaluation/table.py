@@ -170,7 +170,7 @@ def _missing_mask(column: ibis.Column) -> ibis.BooleanValue:
 def _not_a_number(column: ibis.Column) -> ibis.BooleanValue:
     """Present but not a finite number."""
     if column.type().is_numeric():
-        return column.isinf() if column.type().is_floating() else ibis.literal(False)
+        return column.isinf() if column.type().is_floating() else column.isnull() & False
     if not _is_text(column):
         return ~column.isnull()
     number = column.strip().try_cast("float64")
@@ -269,7 +269,7 @@ def _levels(typed: ibis.Table, roles: Roles, categorical: set[str]) -> dict[str,
     for name in roles.covariates:
         if name not in categorical:
             continue
-        values = sorted(typed[name].distinct().execute().dropna().tolist())
+        values = sorted(typed.select(name).distinct()[name].execute().dropna().tolist())
         if len(values) > MAX_LEVELS:
             raise TableError(f"Categorical covariate '{name}' has {len(values):,} levels; at "
                              f"most {MAX_LEVELS} can be one-hot encoded (group its values, or "
