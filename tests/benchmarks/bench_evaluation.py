@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -46,16 +47,19 @@ def make_table(treated: int, pool: int, folder: Path, csv: bool) -> Path:
     return path
 
 
-def run(path: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak MiB of one ``upstream evaluate table`` run."""
+def run(path: Path, out: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak MiB of one
+    ``upstream evaluate table`` run."""
     command = [str(UPSTREAM), "evaluate", "table", str(path), "--id", "person_id",
                "--treated", "supported", "--before", "ed_y1,ed_y2", "--after", "ed_after",
                "--covariates", "age,sex,ltc,imd_quintile", "--out", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
+    return elapsed, cpu, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -67,16 +71,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = make_table(args.treated, args.pool, Path(folder), args.csv)
         size = path.stat().st_size / 2**20
-        elapsed, peak = run(path, Path(folder) / "out")
+        load_before = os.getloadavg()[0]
+        elapsed, cpu, peak = run(path, Path(folder) / "out")
+        load_after = os.getloadavg()[0]
         result = json.loads((Path(folder) / "out" / "result.json").read_text())
-    print(f"Python {platform.python_version()}, {platform.machine()}; input "
-          f"{path.suffix[1:]} {size:.0f} MiB\n")
-    print("| treated | pool | matched treated | controls used | wall time | peak memory | bar |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
+          f"input {path.suffix[1:]} {size:.0f} MiB; load average {load_before:.1f} before, "
+          f"{load_after:.1f} after\n")
+    print("| treated | pool | matched treated | controls used | wall time | CPU time | "
+          "peak memory | bar |")
+    print("|---|---|---|---|---|---|---|---|")
     met = elapsed < 60 and peak < 8 * 1024
     print(f"| {result['n_treated']:,} | {result['n_controls']:,} | "
           f"{result['n_treated_matched']:,} | {result['n_matched_controls']:,} | "
-          f"{elapsed:.1f} s | {peak:,.0f} MiB | < 60 s, < 8 GB: {'met' if met else 'NOT met'} |")
+          f"{elapsed:.1f} s | {cpu:.1f} s | {peak:,.0f} MiB | < 60 s, < 8 GB: "
+          f"{'met' if met else 'NOT met'} |")
     print(f"\nEstimate {result['estimate']:+.3f} (95% CI {result['ci_low']:+.3f} to "
           f"{result['ci_high']:+.3f}), naive {result['naive_estimate']:+.3f}")
     return 0 if met else 1

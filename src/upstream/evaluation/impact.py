@@ -49,6 +49,8 @@ STEPS = ("Fitting the propensity score", "Scoring everyone in the database",
          "Matching in the database", "Checking balance", "Estimating with a bootstrap")
 """The steps :func:`evaluate` reports to ``progress``, in order."""
 _HASH_MULTIPLIER, _HASH_MODULUS = 2654435761, 2**32
+FIT_CONTROLS = 250_000
+"""Most controls the propensity model is fitted on (a seeded sample beyond; see _fit_score)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class Result:
     trajectory: list[dict]
     """Mean of each before column and the after column, matched treated vs matched controls."""
     coefficients: dict[str, float]
+    fit_controls: int
+    """Controls the propensity model was fitted on (all of them up to FIT_CONTROLS)."""
     method: Method
     dropped_missing: dict = field(default_factory=dict)
 
@@ -148,11 +152,12 @@ def evaluate(people: PersonTable, method: Method = Method(),
                          f"'{roles.treated}': it has {counts['treated']:,} treated and "
                          f"{counts['controls']:,} controls")
     terms = _terms(people)
-    coefficients, intercept = _fit_score(table, roles.treated, terms)
+    tiebreak = (table[ROW] * _HASH_MULTIPLIER + method.seed) % _HASH_MODULUS
+    coefficients, intercept, fit_controls = _fit_score(
+        table.mutate(_tiebreak=tiebreak), roles.treated, terms, counts["controls"])
     report(STEPS[1])
     logit = intercept + sum((term.value(table) * coefficients[term.name] for term in terms),
                             ibis.literal(0.0))
-    tiebreak = (table[ROW] * _HASH_MULTIPLIER + method.seed) % _HASH_MODULUS
     scored = table.mutate(_score=logit, _tiebreak=tiebreak)
     people.con.create_table("scored", scored, overwrite=True)
     scored = people.con.table("scored")
@@ -184,7 +189,7 @@ def evaluate(people: PersonTable, method: Method = Method(),
         balance=balance, trajectory=_trajectory(scored, matches, roles),
         coefficients={"intercept": float(intercept),
                       **{t.name: float(coefficients[t.name]) for t in terms}},
-        method=method, dropped_missing=people.dropped,
+        fit_controls=fit_controls, method=method, dropped_missing=people.dropped,
     )
 
 
@@ -249,12 +254,23 @@ def _group_counts(table: ibis.Table, treated: str) -> dict[str, int]:
     return {"treated": int(counts["treated"]), "controls": int(counts["controls"])}
 
 
-def _fit_score(table: ibis.Table, treated: str, terms: list[_Term]
-               ) -> tuple[dict[str, float], float]:
-    """Fit the logistic regression; return the coefficients by term name and the intercept."""
+def _fit_score(table: ibis.Table, treated: str, terms: list[_Term], controls: int
+               ) -> tuple[dict[str, float], float, int]:
+    """Fit the logistic regression; return the coefficients by term name, the intercept and
+    the number of controls the fit used.
+
+    Beyond :data:`FIT_CONTROLS` controls, the fit uses every treated person and a seeded
+    sample of controls (by the row hash ``_tiebreak``) and adds log(sampled / all controls)
+    to the intercept: sampling on the outcome changes only a logistic model's intercept
+    (Prentice and Pyke 1979), so the score is that of the whole table, and memory stays
+    bounded whatever the pool.
+    """
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+    if controls > FIT_CONTROLS:
+        threshold = int(FIT_CONTROLS / controls * _HASH_MODULUS)
+        table = table.filter((table[treated] == 1) | (table._tiebreak < threshold))
     design = table.select(_y=table[treated], **{f"x{i}": t.value(table)
                                                 for i, t in enumerate(terms)})
     frame = design.to_pyarrow().to_pandas()
@@ -275,7 +291,10 @@ def _fit_score(table: ibis.Table, treated: str, terms: list[_Term]
     if not np.all(np.isfinite(params)):
         raise TableError("The propensity score cannot be fitted (its coefficients are not "
                          "finite): the covariates separate treated from controls completely")
-    return {t.name: float(params[i + 1]) for i, t in enumerate(terms)}, float(params[0])
+    fitted_controls = int((frame["_y"] == 0).sum())
+    offset = math.log(fitted_controls / controls)
+    return ({t.name: float(params[i + 1]) for i, t in enumerate(terms)},
+            float(params[0]) + offset, fitted_controls)
 
 
 def _pooled_sd(table: ibis.Table, column: str, treated: str) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import ibis
 import numpy as np
 import pandas as pd
@@ -125,3 +127,26 @@ def test_without_controls_the_evaluation_is_refused(tmp_path):
     frame.to_csv(tmp_path / "all_treated.csv", index=False)
     with pytest.raises(TableError, match="0 controls"):
         evaluate(load_table(tmp_path / "all_treated.csv", ROLES))
+
+
+def test_a_large_pool_is_sampled_for_the_fit_and_the_intercept_corrected(tmp_path, monkeypatch):
+    import upstream.evaluation.impact as impact
+    from upstream.synth.programme import AFTER, BEFORE, COVARIATES, simulate_programme
+
+    table, _ = simulate_programme(20_000, seed=4, supported_share=0.02)
+    table.to_parquet(tmp_path / "programme.parquet")
+    roles = Roles(id="person_id", treated="supported", before=BEFORE, after=AFTER,
+                  covariates=COVARIATES)
+    people = load_table(tmp_path / "programme.parquet", roles)
+    full = evaluate(people, Method(resamples=100))
+    monkeypatch.setattr(impact, "FIT_CONTROLS", 4000)
+    sampled = evaluate(people, Method(resamples=100))
+    controls = int((table["supported"] == 0).sum())
+    assert full.fit_controls == controls
+    assert sampled.fit_controls == pytest.approx(4000, rel=0.05)
+    # the corrected intercept puts the score on the whole table's scale: the mean logit of
+    # the controls agrees with the full fit (uncorrected it would be ~log(controls/4000) higher)
+    logit = {r.variable: r for r in full.balance}["propensity score (logit)"].mean_control
+    sampled_logit = {r.variable: r for r in sampled.balance}["propensity score (logit)"]
+    assert sampled_logit.mean_control == pytest.approx(logit, abs=0.25)
+    assert math.log(controls / 4000) > 1.5
