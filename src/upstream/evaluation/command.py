@@ -93,6 +93,7 @@ def table(
             result = run(people, method, progress=step)
             step(f"Writing {out}")
             paths = write_outputs(result, out, source=str(file), roles=roles)
+            progress.update(task, completed=len(STEPS) + 2, description="Done")
     except TableError as error:
         console.print(f"Error: {error}", markup=False, highlight=False, style="red")
         console.print("Nothing was written.")

@@ -166,16 +166,16 @@ def evaluate(people: PersonTable, method: Method = Method(),
     matches = _match(scored, roles, method.neighbours, caliper)
     people.con.create_table("matches", matches, overwrite=True)
     matches = people.con.table("matches")
+    if matches.count().execute() == 0:
+        raise TableError("No treated person has a control within the caliper "
+                         f"({method.caliper_sd} SD of the score's logit); widen --caliper or "
+                         "check that the controls resemble the treated")
     report(STEPS[3])
     balance = _balance(scored, matches, roles.treated, [
         *_raw_variables(people), ("propensity score (logit)", _column("_score"))])
     report(STEPS[4])
     sets = _matched_sets(scored, matches, roles)
     n_matched = len(sets)
-    if n_matched == 0:
-        raise TableError("No treated person has a control within the caliper "
-                         f"({method.caliper_sd} SD of the score's logit); widen --caliper or "
-                         "check that the controls resemble the treated")
     estimate = _bootstrap(sets, method)
     reuse = matches.group_by("control_row").aggregate(n=matches.count())
     reuse_stats = reuse.aggregate(controls=reuse.count(), most=reuse.n.max()).execute().iloc[0]

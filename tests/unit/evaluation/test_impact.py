@@ -150,3 +150,14 @@ def test_a_large_pool_is_sampled_for_the_fit_and_the_intercept_corrected(tmp_pat
     sampled_logit = {r.variable: r for r in sampled.balance}["propensity score (logit)"]
     assert sampled_logit.mean_control == pytest.approx(logit, abs=0.25)
     assert math.log(controls / 4000) > 1.5
+
+
+def test_no_control_within_the_caliper_is_refused(tmp_path):
+    from upstream.evaluation.table import TableError
+
+    frame = _twins_table()
+    frame = frame[~frame["pid"].str.startswith("c")]  # no twins: every control differs
+    frame.to_csv(tmp_path / "no_twins.csv", index=False)
+    with pytest.raises(TableError, match="No treated person has a control within the caliper"):
+        evaluate(load_table(tmp_path / "no_twins.csv", ROLES),
+                 Method(neighbours=1, caliper_sd=1e-9, resamples=100))
