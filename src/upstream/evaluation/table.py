@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 MAX_LEVELS = 30
 """A categorical covariate with more levels than this is refused (group it first)."""
 MISSING_MARKERS = ("", "NA")
-"""Text read as a missing value (after trimming spaces)."""
+"""Text read as a missing value (exactly; NaN in a Parquet number column is missing too)."""
 ROW = "_row"
 """The internal row key (0, 1, ... in file order) added to the table."""
 
@@ -161,7 +161,7 @@ def _is_text(column: ibis.Column) -> bool:
 
 def _missing_mask(column: ibis.Column) -> ibis.BooleanValue:
     if _is_text(column):
-        return column.isnull() | column.strip().isin(list(MISSING_MARKERS))
+        return column.isnull() | column.isin(list(MISSING_MARKERS))
     if column.type().is_floating():
         return column.isnull() | column.isnan()
     return column.isnull()
@@ -173,8 +173,10 @@ def _not_a_number(column: ibis.Column) -> ibis.BooleanValue:
         return column.isinf() if column.type().is_floating() else column.isnull() & False
     if not _is_text(column):
         return ~column.isnull()
-    number = column.strip().try_cast("float64")
-    return ~_missing_mask(column) & (number.isnull() | number.isinf() | number.isnan())
+    # one cast per value (DuckDB's cast allows spaces around the number, as Python's float
+    # does); |x| < inf is false for NaN and infinity and null when the cast failed
+    finite = ibis.coalesce(column.try_cast("float64").abs() < math.inf, False)
+    return ~_missing_mask(column) & ~finite
 
 
 def _kinds(raw: ibis.Table, roles: Roles, reader: _Lines) -> set[str]:
@@ -208,7 +210,7 @@ def _typed(column: ibis.Column, name: str, roles: Roles, categorical: set[str]) 
         text = column.cast("string")
         return _missing_mask(column).ifelse(ibis.null("string"), text.strip() if
                                             _is_text(column) else text)
-    number = column.strip().try_cast("float64") if _is_text(column) else column.cast("float64")
+    number = column.try_cast("float64") if _is_text(column) else column.cast("float64")
     return _missing_mask(column).ifelse(ibis.null("float64"), number)
 
 
@@ -281,7 +283,7 @@ def _levels(typed: ibis.Table, roles: Roles, categorical: set[str]) -> dict[str,
 
 
 def _text_is_missing(text: str | None) -> bool:
-    return text is None or text.strip() in MISSING_MARKERS or text.strip().lower() == "nan"
+    return text is None or text in MISSING_MARKERS
 
 
 def _text_is_not_a_number(text: str | None) -> bool:
@@ -317,7 +319,8 @@ class _Lines:
             for batch in pq.ParquetFile(self.path).iter_batches(columns=[column]):
                 for value in batch.column(0).to_pylist():
                     number += 1
-                    yield f"row {number}", None if value is None else str(value)
+                    missing = value is None or (isinstance(value, float) and math.isnan(value))
+                    yield f"row {number}", None if missing else str(value)
 
     def all(self, column: str, test: Callable[[str | None], bool], limit: int) -> list[str]:
         found = []
