@@ -7,6 +7,7 @@ dependencies inside the function, so ``upstream --help`` stays fast.
 import typer
 
 from upstream.casefinding.command import find, push_worklist
+from upstream.evaluation.command import evaluate
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.service.directory.command import directory
@@ -29,6 +30,7 @@ app.command("db-roles")(db_roles)
 app.add_typer(audit, name="audit")
 app.add_typer(outreach, name="outreach")
 app.add_typer(directory, name="directory")
+app.add_typer(evaluate, name="evaluate")
 
 if __name__ == "__main__":
     app()
