@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from upstream.casefinding import codelists
 from upstream.casefinding.model import (
     CODED_COLUMNS,
+    CONDITION,
     OPERATORS,
     PATIENT_COLUMNS,
     PATIENT_LEAVES,
@@ -43,6 +44,9 @@ from upstream.casefinding.model import (
     Ratio,
     Window,
 )
+
+CONDITION_SEPARATOR = "|"
+"""Joins the condition names of a condition count's ``<column>_names`` companion."""
 
 
 class Compiler:
@@ -63,7 +67,8 @@ class Compiler:
         need)."""
         people = self.tables["patients"]
         alive = people.death_date.isnull() | (people.death_date > ibis.date(self.as_of))
-        return people.filter(alive).select(
+        born = people.birth_date <= ibis.date(self.as_of)
+        return people.filter(alive & born).select(
             patient_id=people.patient_id.cast("int64"), birth_date=people.birth_date,
             **{column: people[column] for column in self.patient_columns},
         )
@@ -185,6 +190,11 @@ class Compiler:
                 start = kept[f"start{within.index(feature)}"]
                 close = kept.day.delta(start, unit="day") < feature.days
                 measure = kept.day.max(where=close if among is None else among & close)
+            elif feature.distinct == CONDITION:
+                condition = self._condition(kept, feature.events)
+                measure = condition.nunique(where=among)
+                measures[f"{self.columns[feature]}_names"] = condition.group_concat(
+                    CONDITION_SEPARATOR, where=among)
             elif feature.distinct:
                 measure = kept[feature.distinct].nunique(where=among)
             else:
@@ -221,8 +231,9 @@ class Compiler:
 
         def condition(rows: ir.Table) -> ir.BooleanValue:
             parts = [self._filter(rows, chosen.table, f) for f in chosen.filters]
-            if chosen.window is not None:
-                parts.append(self._window(rows[chosen.date_column], chosen.window))
+            # Every event set ends on as_of: later rows (booked appointments, a re-run at an
+            # earlier as-of) are never seen.
+            parts.append(self._window(rows[chosen.date_column], chosen.window or Window(None)))
             return functools.reduce(lambda a, b: a & b, parts, ibis.literal(True))
 
         return condition
@@ -247,14 +258,31 @@ class Compiler:
                              else (rows[system_name] == "icd10") & prefixed)
         return functools.reduce(lambda a, b: a | b, found, ibis.literal(False))
 
+    def _condition(self, rows: ir.Table, chosen: Events) -> ir.StringValue:
+        """The condition each row's code stands for (null if none): the codelist's condition
+        column, else its title; the first codelist naming a code wins."""
+        code_name, system_name = CODED_COLUMNS[chosen.table]
+        code = rows[code_name]
+        plain = code.replace(".", "").upper()
+        branches = []
+        names = [name for f in chosen.filters if isinstance(f, InCodelist) for name in f.codelists]
+        for codelist in map(codelists.load, names):
+            for condition, (snomed, icd10) in codelist.by_condition().items():
+                found = []
+                if snomed and system_name is not None:
+                    found.append((rows[system_name] == "snomed") & code.isin(sorted(snomed)))
+                if icd10:
+                    prefixed = functools.reduce(
+                        operator.or_, [plain.startswith(p) for p in sorted(icd10, key=len)])
+                    found.append(prefixed if system_name is None
+                                 else (rows[system_name] == "icd10") & prefixed)
+                if found:
+                    branches.append((functools.reduce(operator.or_, found), condition))
+        return ibis.cases(*branches, else_=ibis.null("string"))
+
     def _window(self, column: ir.Value, window: Window) -> ir.BooleanValue:
         """Dates in the window; timestamps by the calendar date they fall on."""
-        last = self.as_of - timedelta(days=window.end_days)
-        first = None
-        if window.start_days is not None:
-            first = self.as_of - timedelta(days=window.start_days)
-            if not window.include_start:
-                first += timedelta(days=1)
+        first, last = window.bounds(self.as_of)
         if column.type().is_timestamp():
             upper = column < ibis.timestamp(datetime.combine(last + timedelta(days=1), time()))
             if first is None:

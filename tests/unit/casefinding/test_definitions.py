@@ -36,7 +36,7 @@ def test_ncl_defaults_and_overrides():
 
 
 def test_the_yaml_cohort_equals_the_same_cohort_written_in_python():
-    ed = model.events("ed_attendances").in_last(days=365)
+    ed = model.events("ed_attendances").where(department_type=[1, 2]).in_last(months=12)
     population = model.aged(18) & ((ed.count() > 15) | ed.k_within(6, days=30))
     assert definitions.load("ncl_ed_hiu").build().population == population
 
