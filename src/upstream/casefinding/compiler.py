@@ -8,7 +8,9 @@ wanted must have some events, the people with events are narrowed first (by
 birth dates, so a columnar source can skip rows it does not need. Only operations every tested
 backend supports are used: date arithmetic happens in Python on the as-of date, so SQL sees
 date literals; day differences use ``delta``; rolling windows use ``lag`` (no RANGE windows with
-interval offsets).
+interval offsets). Every event set ends on the as-of date, so rows after it are never seen;
+condition counts map codes to conditions with one ``IN`` list or simple ``CASE`` per ICD-10
+prefix length and one simple ``CASE`` over SNOMED CT codes.
 """
 
 from __future__ import annotations

@@ -30,8 +30,9 @@ class Column:
 
     ``allowed`` lists the only permitted values; ``minimum``/``maximum`` bound integers;
     ``references`` names the ``table.column`` every value must exist in; ``not_future`` means
-    rows dated after the as-of date are ignored by case finding (counted and reported, so an
-    extract with booked appointments, or a run at an earlier as-of, still works); ``not_before``
+    a date after the as-of date is read as not yet happened (an event is ignored, a death or
+    discharge has not occurred), counted and reported, so an extract with booked appointments,
+    or a run at an earlier as-of, still works; ``not_before``
     names a column of the same row this date must not precede; ``nhs_number`` means a 10-digit
     number passing Modulus 11.
     """
@@ -66,7 +67,7 @@ class Column:
         if self.nhs_number:
             words.append("10 digits passing the Modulus 11 check")
         if self.not_future:
-            words.append("rows after the as-of date are ignored")
+            words.append("a date after the as-of date has not happened yet at that date")
         if self.not_before:
             words.append(f"not before `{self.not_before}`")
         return words

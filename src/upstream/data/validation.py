@@ -250,8 +250,9 @@ class _Checker:
             if column.not_future:
                 day = value.date() if column.type == "timestamp" else value
                 yield (column, "future_date", day > self.as_of,
-                       f"{{count}} row(s) are dated after the as-of date "
-                       f"{self.as_of.isoformat()}; case finding ignores them",
+                       f"{{count}} date(s) are after the as-of date "
+                       f"{self.as_of.isoformat()}; case finding reads the data as they stood "
+                       f"on that date, so later events are ignored",
                        "nothing, if they are booked appointments or the as-of date is in the "
                        "past; otherwise correct the dates", True)
             if column.not_before and column.not_before in usable:

@@ -152,7 +152,7 @@ def test_rows_after_the_as_of_date_are_a_warning_not_an_error(tmp_path):
     assert report.ok, report.to_text()
     assert problem.severity == "warning"
     assert (problem.table, problem.column, problem.rows) == ("ed_attendances", "arrival_time", [2])
-    assert "2026-03-31" in problem.message and "ignores them" in problem.message
+    assert "2026-03-31" in problem.message and "later events are ignored" in problem.message
 
 
 def test_department_types_are_the_ecds_types_1_to_3(tmp_path):
