@@ -239,3 +239,15 @@ def test_the_worklist_lists_the_local_choices_of_its_cohorts(data, tmp_path):
     assert values["local choice: ncl_ed_hiu.min_age"].startswith("18: The programme gives no age")
     assert values["local choice: ncl_ed_hiu.cluster_days"] == "28: set for this run"
     assert "local choice: ncl_ed_hiu.more_than" not in values  # the programme's own figure
+
+
+def test_without_as_of_a_source_with_no_activity_is_refused(data, tmp_path):
+    (data / "ed_attendances.parquet").unlink()
+    out = tmp_path / "worklist.csv"
+
+    result = CliRunner().invoke(app, ["find", "--data", str(data), "--cohort", "ncl_ed_hiu",
+                                      "--out", str(out)])
+
+    assert result.exit_code == 2
+    assert "no activity to take an as-of date from" in " ".join(plain(result.output).split())
+    assert not out.exists()
