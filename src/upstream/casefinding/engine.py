@@ -35,12 +35,13 @@ from upstream.casefinding.model import (
     Feature,
     PatientIn,
 )
-from upstream.data.schema import TABLES
+from upstream.data.schema import BOOKED, TABLES
 
 REASON_SEPARATOR = "; "
-NOT_YET_HELD = {"outpatient_appointments": ("attendance_status", "booked"),
-                "gp_appointments": ("status", "booked")}
-"""Rows that record a booking rather than something that happened: (column, value) per table."""
+NOT_YET_HELD = {table.name: column.name for table in TABLES.values()
+                for column in table.columns.values() if BOOKED in (column.allowed or ())}
+"""Status column per table whose value ``booked`` marks a booking, not something that
+happened (from the contract)."""
 
 
 def available_cohorts() -> list[str]:
@@ -249,8 +250,7 @@ def latest_complete_day(con) -> tuple[date, date] | None:
     for name, (column, _) in EVENT_TABLES.items():
         table = tables[name]
         if name in NOT_YET_HELD:
-            status, booked = NOT_YET_HELD[name]
-            table = table.filter(table[status] != booked)
+            table = table.filter(table[NOT_YET_HELD[name]] != BOOKED)
         value = _day_of(table, column).max().execute()
         if value is not None and not pd.isna(value):
             latest.append(pd.Timestamp(value).date())

@@ -15,6 +15,9 @@ from typing import ClassVar, Literal
 
 ColumnType = Literal["int64", "int8", "string", "date", "timestamp", "bool"]
 
+BOOKED = "booked"
+"""The status of an appointment not yet held: a booking, not something that happened."""
+
 DEPARTMENT_TYPES = (1, 2, 3)
 """ECDS department types: 1 major ED, 2 single-specialty ED, 3 UTC, minor injury unit or walk-in
 centre."""
@@ -187,7 +190,7 @@ class outpatient_appointments(Table):
     )
     attendance_status = Column(
         "string", "What happened; `booked` for an appointment not yet held (e.g. dated after "
-        "the as-of date).", allowed=("attended", "did_not_attend", "cancelled", "booked"),
+        "the as-of date).", allowed=("attended", "did_not_attend", "cancelled", BOOKED),
     )
 
 
@@ -199,7 +202,7 @@ class gp_appointments(Table):
     appointment_date = Column("date", "Date of the appointment.", not_future=True)
     status = Column(
         "string", "What happened; `booked` for an appointment not yet held.",
-        allowed=("attended", "did_not_attend", "booked"),
+        allowed=("attended", "did_not_attend", BOOKED),
     )
 
 
