@@ -32,7 +32,9 @@ from upstream.data.sources import load_sources
 from upstream.synth.world import DEFAULT_AS_OF, generate
 
 NCL = "ncl_ed_hiu"
-MIN_AGE, WINDOW_DAYS, MORE_THAN, CLUSTER_SIZE, CLUSTER_DAYS = 18, 365, 15, 6, 30
+MIN_AGE, WINDOW_MONTHS, MORE_THAN, CLUSTER_SIZE, CLUSTER_DAYS = 18, 12, 15, 6, 30
+DEPARTMENT_TYPES = (1, 2)
+"""The definition's meaning: emergency departments (ECDS types 1-2), 12 calendar months."""
 
 
 def ncl_by_sql(data: Path, as_of: date) -> set[int]:
@@ -41,8 +43,9 @@ def ncl_by_sql(data: Path, as_of: date) -> set[int]:
     WITH ed AS (
         SELECT patient_id, CAST(arrival_time AS DATE) AS day
         FROM read_parquet('{data / "ed_attendances.parquet"}')
-        WHERE CAST(arrival_time AS DATE) > DATE '{as_of}' - {WINDOW_DAYS}
+        WHERE CAST(arrival_time AS DATE) > DATE '{as_of}' - INTERVAL {WINDOW_MONTHS} MONTH
           AND CAST(arrival_time AS DATE) <= DATE '{as_of}'
+          AND department_type IN {DEPARTMENT_TYPES}
     ),
     busy AS (
         SELECT patient_id FROM ed GROUP BY patient_id HAVING count(*) > {MORE_THAN}
@@ -72,7 +75,8 @@ def _pandas_ed_and_adults(data: Path, as_of: date, columns: list[str] | None):
     ed = pd.read_parquet(data / "ed_attendances.parquet", columns=columns)
     end = pd.Timestamp(as_of)
     ed["day"] = ed["arrival_time"].dt.normalize()
-    ed = ed[(ed["day"] > end - pd.Timedelta(days=WINDOW_DAYS)) & (ed["day"] <= end)]
+    ed = ed[(ed["day"] > end - pd.DateOffset(months=WINDOW_MONTHS)) & (ed["day"] <= end)
+            & ed["department_type"].isin(DEPARTMENT_TYPES)]
     born_by = pd.Timestamp(as_of.replace(year=as_of.year - MIN_AGE))
     death = pd.to_datetime(patients["death_date"])
     adults = patients[(pd.to_datetime(patients["birth_date"]) <= born_by)
@@ -94,7 +98,8 @@ def ncl_by_pandas(data: Path, as_of: date) -> set[int]:
 def ncl_by_tuned_pandas(data: Path, as_of: date) -> set[int]:
     """The NCL cohort in hand-tuned pandas: only the columns needed, and the cluster test as a
     vectorised shift (the 6th attendance back is under 30 days earlier) instead of rolling."""
-    ed, adults, busy = _pandas_ed_and_adults(data, as_of, columns=["patient_id", "arrival_time"])
+    ed, adults, busy = _pandas_ed_and_adults(
+        data, as_of, columns=["patient_id", "arrival_time", "department_type"])
     ed = ed.sort_values(["patient_id", "day"])
     first = ed.groupby("patient_id")["day"].shift(CLUSTER_SIZE - 1)
     clustered = set(ed.loc[(ed["day"] - first) < pd.Timedelta(days=CLUSTER_DAYS), "patient_id"])

@@ -85,8 +85,10 @@ def test_cyp_codelists_cover_each_condition(engine):
     teen = {"birth_date": AS_OF.replace(year=AS_OF.year - 14)}
     tables = {
         "patients": people(*([teen] * (len(codes) + 1))),
+        # a dialysis record counts when recent ("receiving renal dialysis")
         "conditions": [row for i, code in enumerate(codes, start=1)
-                       for row in coded(i, code, system="icd10" if "." in code else "snomed")]
+                       for row in coded(i, code, system="icd10" if "." in code else "snomed",
+                                        recorded=AS_OF - timedelta(days=30))]
         + coded(len(codes) + 1, ASTHMA),
     }
     assert engine.ids(tables, "cyp_long_term") == set(range(1, len(codes) + 1))

@@ -89,7 +89,7 @@ def test_westminster_more_than_5_any_department_any_age(engine):
     child = {"birth_date": AS_OF.replace(year=AS_OF.year - 4)}
     tables = {
         "patients": people(child, {}),
-        "ed_attendances": [{**row, "department_type": 3 + i % 2}
+        "ed_attendances": [{**row, "department_type": 2 + i % 2}
                            for i, row in enumerate(spread(1, 6, every=40))]
         + spread(2, 5, every=40),
     }
@@ -101,5 +101,7 @@ def test_ncl_score_is_the_attendance_count_and_reasons_say_why(engine):
     found = engine.matches(tables, "ncl_ed_hiu")
     assert found["score"].tolist() == [17.0]
     reasons = found["reasons"].iloc[0]
-    assert "17 ED attendances in the 12 months to 2026-03-31 (more than 15)" in reasons
-    assert "6 ED attendances within 30 days ending 2026-03-30" in reasons
+    assert ("17 ED attendances at emergency departments (types 1-2) in the 12 months to "
+            "2026-03-31 (more than 15)") in reasons
+    assert ("6 ED attendances at emergency departments (types 1-2) within 30 days ending "
+            "2026-03-30") in reasons

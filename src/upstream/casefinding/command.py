@@ -27,11 +27,15 @@ def find(
     cohort: Annotated[list[str], typer.Option(
         help="Cohort to find, or 'all' (every shipped cohort except the Core20PLUS5 population "
              "flags, which run only when named); repeat for several.")],
-    as_of: Annotated[datetime, typer.Option(
-        formats=["%Y-%m-%d"], help="Reference date of the worklist (YYYY-MM-DD).")],
     out: Annotated[Path, typer.Option(
-        help="Worklist file: .csv or .parquet (summary written beside it as "
-             "<name>.summary.<ext>) or .xlsx (Worklist and Summary sheets).")],
+        help="Worklist file: .csv or .parquet (summary and metadata written beside it as "
+             "<name>.summary.<ext> and <name>.about.<ext>) or .xlsx (Worklist, Summary and "
+             "About sheets).")],
+    as_of: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Reference date of the worklist (YYYY-MM-DD); rows dated after it are ignored. "
+             "Default: the latest complete day in the data (the day before the last day with "
+             "recorded activity).")] = None,
     top: Annotated[int | None, typer.Option(
         min=1, help="Keep only the N highest-scoring people of each cohort (instead of each "
                     "definition's own top_n, e.g. 120 for ncl_ed_hiu).")] = None,
@@ -53,16 +57,22 @@ def find(
     and the exit code is 2. Otherwise the cohorts run together (one query), each cohort is cut
     to its top N (its definition's top_n, or --top), people are de-duplicated and ranked,
     the worklist is written atomically and the summary (protected by the disclosure rule of
-    docs/adr/0006) is printed.
+    docs/adr/0006) is printed. Rows dated after the as-of date are ignored, and counted in the
+    output and in the worklist's metadata (with every local choice of the cohorts run).
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from upstream.casefinding import worklist as wl
     from upstream.casefinding.definitions import DefinitionError
-    from upstream.casefinding.engine import available_cohorts, build_cohorts, find_matches
+    from upstream.casefinding.definitions import load as load_definition
+    from upstream.casefinding.engine import (
+        available_cohorts,
+        build_cohorts,
+        find_matches,
+        rows_after,
+    )
 
-    as_of_date = as_of.date()
     try:
         wl.output_paths(out)
     except ValueError as error:
@@ -82,7 +92,16 @@ def find(
                         TimeElapsedColumn(), console=Console(stderr=True))
     with progress:
         step = progress.add_task("Validating the source", total=4)
-        sources = _validated_sources(data, as_of_date, progress)
+        sources, as_of_date, as_of_reason = _validated_sources(
+            data, as_of.date() if as_of else None, progress)
+        progress.console.print(f"As of {as_of_date.isoformat()}: {as_of_reason}.",
+                               markup=False, highlight=False)
+        ignored = rows_after(sources, as_of_date)
+        if ignored:
+            progress.console.print(
+                f"Ignored {sum(ignored.values())} row(s) dated after the as-of date: "
+                + ", ".join(f"{table} {count}" for table, count in ignored.items()) + ".",
+                markup=False, highlight=False)
         progress.update(step, advance=1, description=f"Finding {len(cohorts)} cohort(s)")
         matches = find_matches(sources, cohorts, as_of_date, overrides)
         progress.update(step, advance=1, description="Loading the people found")
@@ -91,22 +110,38 @@ def find(
                                      top_n=top_n)
         summary = wl.summarise(worklist, cohorts)
         progress.update(step, advance=1, description=f"Writing {out.name}")
-        paths = wl.write_worklist(worklist, summary, out)
+        metadata = wl.about(as_of_date, as_of_reason, ignored,
+                            [load_definition(name) for name in cohorts], overrides)
+        paths = wl.write_worklist(worklist, summary, out, metadata)
         progress.update(step, advance=1, description="Done")
     _print_summary(summary, as_of_date)
     for path in paths:
         typer.echo(f"Wrote {path}")
 
 
-def _validated_sources(data: str, as_of: date, progress):
-    """The contract tables of ``data``, validated at ``as_of``; warnings are printed. Exits with
-    code 2, writing nothing, if the source cannot be read or has any error."""
+def _validated_sources(data: str, as_of: date | None, progress):
+    """``(sources, as_of, why that as-of)``: the contract tables of ``data``, validated at
+    ``as_of`` (None: the latest complete day in the data); warnings are printed. Exits with
+    code 2, writing nothing, if the source cannot be read, has any error or (with no as-of
+    given) holds no activity to date it by."""
+    from upstream.casefinding.engine import latest_complete_day
     from upstream.data.sources import SourceError, load_sources
     from upstream.data.validation import validate
 
     console = progress.console
+    reason = "given with --as-of"
     try:  # files open lazily, so an unreadable one is found while validating
         sources = load_sources(_source(data))
+        if as_of is None:
+            latest = latest_complete_day(sources)
+            if latest is None:
+                progress.stop()
+                console.print("The source records no activity to take an as-of date from: "
+                              "give one with --as-of YYYY-MM-DD.", markup=False, highlight=False)
+                raise typer.Exit(INVALID_INPUT)
+            as_of, last_day = latest
+            reason = (f"the latest complete day in the data (activity is recorded up to "
+                      f"{last_day.isoformat()}, which may be partial); set another with --as-of")
         report = validate(sources, as_of)
     except SourceError as error:
         progress.stop()
@@ -119,7 +154,7 @@ def _validated_sources(data: str, as_of: date, progress):
         raise typer.Exit(INVALID_INPUT)
     for warning in report.warnings:
         console.print(warning.to_text(), markup=False, highlight=False)
-    return sources
+    return sources, as_of, reason
 
 
 def _source(data: str):

@@ -8,7 +8,9 @@ wanted must have some events, the people with events are narrowed first (by
 birth dates, so a columnar source can skip rows it does not need. Only operations every tested
 backend supports are used: date arithmetic happens in Python on the as-of date, so SQL sees
 date literals; day differences use ``delta``; rolling windows use ``lag`` (no RANGE windows with
-interval offsets).
+interval offsets). Every event set ends on the as-of date, so rows after it are never seen;
+condition counts map codes to conditions with one ``IN`` list or simple ``CASE`` per ICD-10
+prefix length and one simple ``CASE`` over SNOMED CT codes.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from upstream.casefinding import codelists
 from upstream.casefinding.model import (
     CODED_COLUMNS,
+    CONDITION,
     OPERATORS,
     PATIENT_COLUMNS,
     PATIENT_LEAVES,
@@ -43,6 +46,9 @@ from upstream.casefinding.model import (
     Ratio,
     Window,
 )
+
+CONDITION_SEPARATOR = "|"
+"""Joins the condition names of a condition count's ``<column>_names`` companion."""
 
 
 class Compiler:
@@ -63,7 +69,8 @@ class Compiler:
         need)."""
         people = self.tables["patients"]
         alive = people.death_date.isnull() | (people.death_date > ibis.date(self.as_of))
-        return people.filter(alive).select(
+        born = people.birth_date <= ibis.date(self.as_of)
+        return people.filter(alive & born).select(
             patient_id=people.patient_id.cast("int64"), birth_date=people.birth_date,
             **{column: people[column] for column in self.patient_columns},
         )
@@ -166,6 +173,11 @@ class Compiler:
         if len(chosen) > 1:
             kept = kept.mutate(**{f"e{number}": self._rows(events)(kept)
                                   for number, events in enumerate(chosen)})
+        conditions = {feature.events: f"condition{number}" for number, feature in enumerate(
+            f for f in features if isinstance(f, Count) and f.distinct == CONDITION)}
+        if conditions:
+            kept = kept.mutate(**{name: self._condition(kept, events)
+                                  for events, name in conditions.items()})
 
         def marks(table: ir.Table, events: Events) -> list[ir.BooleanValue]:
             return [table[f"e{chosen.index(events)}"]] if len(chosen) > 1 else []
@@ -185,6 +197,11 @@ class Compiler:
                 start = kept[f"start{within.index(feature)}"]
                 close = kept.day.delta(start, unit="day") < feature.days
                 measure = kept.day.max(where=close if among is None else among & close)
+            elif feature.distinct == CONDITION:
+                condition = kept[conditions[feature.events]]
+                measure = condition.nunique(where=among)
+                measures[f"{self.columns[feature]}_names"] = condition.group_concat(
+                    CONDITION_SEPARATOR, where=among)
             elif feature.distinct:
                 measure = kept[feature.distinct].nunique(where=among)
             else:
@@ -221,8 +238,9 @@ class Compiler:
 
         def condition(rows: ir.Table) -> ir.BooleanValue:
             parts = [self._filter(rows, chosen.table, f) for f in chosen.filters]
-            if chosen.window is not None:
-                parts.append(self._window(rows[chosen.date_column], chosen.window))
+            # Every event set ends on as_of: later rows (booked appointments, a re-run at an
+            # earlier as-of) are never seen.
+            parts.append(self._window(rows[chosen.date_column], chosen.window or Window(None)))
             return functools.reduce(lambda a, b: a & b, parts, ibis.literal(True))
 
         return condition
@@ -240,21 +258,43 @@ class Compiler:
             if codelist.snomed and system_name is not None:
                 found.append((rows[system_name] == "snomed") & code.isin(sorted(codelist.snomed)))
             if codelist.icd10:
-                plain = code.replace(".", "").upper()
-                prefixed = functools.reduce(
-                    lambda a, b: a | b, [plain.startswith(p) for p in codelist.icd10_prefixes])
+                prefixed = _starts_with_any(code, codelist.icd10_prefixes)
                 found.append(prefixed if system_name is None
                              else (rows[system_name] == "icd10") & prefixed)
         return functools.reduce(lambda a, b: a | b, found, ibis.literal(False))
 
+    def _condition(self, rows: ir.Table, chosen: Events) -> ir.StringValue:
+        """The condition each row's code stands for (null if none): the codelist's condition
+        column, else its title; the first codelist naming a code wins. SNOMED CT codes are
+        looked up exactly (a simple CASE on the code), ICD-10 codes by their first 2 to 5
+        characters without dots, longest listed prefix first."""
+        code_name, system_name = CODED_COLUMNS[chosen.table]
+        code = rows[code_name]
+        by_snomed: dict[str, str] = {}
+        by_prefix: dict[str, str] = {}
+        names = [name for f in chosen.filters if isinstance(f, InCodelist) for name in f.codelists]
+        for codelist in map(codelists.load, names):
+            for condition, (snomed, icd10) in codelist.by_condition().items():
+                for listed in snomed:
+                    by_snomed.setdefault(listed, condition)
+                for prefix in icd10:
+                    by_prefix.setdefault(prefix, condition)
+        plain = code.replace(".", "").upper()
+        icd10 = ibis.null("string")
+        for length in sorted({len(p) for p in by_prefix}, reverse=True):
+            pairs = [(p, c) for p, c in sorted(by_prefix.items()) if len(p) == length]
+            icd10 = icd10.coalesce(plain.left(length).cases(*pairs, else_=ibis.null("string")))
+        if system_name is None:
+            return icd10
+        snomed = code.cases(*sorted(by_snomed.items()), else_=ibis.null("string")) \
+            if by_snomed else ibis.null("string")
+        system = rows[system_name]
+        return ibis.cases((system == "snomed", snomed), (system == "icd10", icd10),
+                          else_=ibis.null("string"))
+
     def _window(self, column: ir.Value, window: Window) -> ir.BooleanValue:
         """Dates in the window; timestamps by the calendar date they fall on."""
-        last = self.as_of - timedelta(days=window.end_days)
-        first = None
-        if window.start_days is not None:
-            first = self.as_of - timedelta(days=window.start_days)
-            if not window.include_start:
-                first += timedelta(days=1)
+        first, last = window.bounds(self.as_of)
         if column.type().is_timestamp():
             upper = column < ibis.timestamp(datetime.combine(last + timedelta(days=1), time()))
             if first is None:
@@ -306,6 +346,17 @@ class Compiler:
         else:
             raise TypeError(f"Not a leaf criterion: {criterion!r}")
         return value.fill_null(False)
+
+
+def _starts_with_any(code: ir.StringValue, prefixes) -> ir.BooleanValue:
+    """Whether ``code`` without dots, upper case, starts with one of ``prefixes`` (given without
+    dots): one ``IN`` list per prefix length, far cheaper than a ``LIKE`` per prefix."""
+    plain = code.replace(".", "").upper()
+    by_length: dict[int, list[str]] = {}
+    for prefix in sorted(set(prefixes)):
+        by_length.setdefault(len(prefix), []).append(prefix)
+    return functools.reduce(operator.or_, [plain.left(length).isin(found)
+                                           for length, found in sorted(by_length.items())])
 
 
 def _day(moment: ir.Value) -> ir.DateValue:

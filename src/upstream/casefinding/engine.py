@@ -7,6 +7,10 @@ Python, where the reasons are worded. ``con`` is an Ibis backend holding the con
 (DuckDB by default; SQLite and PostgreSQL are tested too), or a mapping of contract table name
 to Ibis table (e.g. :class:`upstream.data.sources.Sources`). A contract event table the source
 lacks counts as empty.
+
+Rows dated after the as-of date are never seen by a cohort (so any past as-of runs and
+reproduces); :func:`rows_after` counts them for the run's report, and
+:func:`latest_complete_day` is the as-of date to use when none is given.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -23,10 +27,21 @@ from ibis.common.exceptions import TableNotFound
 
 from upstream.casefinding import definitions, reasons
 from upstream.casefinding.compiler import Compiler
-from upstream.casefinding.model import PATIENT_LEAVES, Cohort, Criterion, Feature, PatientIn
-from upstream.data.schema import TABLES
+from upstream.casefinding.model import (
+    EVENT_TABLES,
+    PATIENT_LEAVES,
+    Cohort,
+    Criterion,
+    Feature,
+    PatientIn,
+)
+from upstream.data.schema import BOOKED, TABLES
 
 REASON_SEPARATOR = "; "
+NOT_YET_HELD = {table.name: column.name for table in TABLES.values()
+                for column in table.columns.values() if BOOKED in (column.allowed or ())}
+"""Status column per table whose value ``booked`` marks a booking, not something that
+happened (from the contract)."""
 
 
 def available_cohorts() -> list[str]:
@@ -205,3 +220,41 @@ def cohort_expression(con, name: str, as_of: date,
         patient_id=members.patient_id, cohort=ibis.literal(name), score=plan.score(cohort, members),
         **{c: members[c] for c in kept},
     )
+
+
+def _day_of(table: ir.Table, column: str) -> ir.DateValue:
+    moment = table[column]
+    return moment.date() if moment.type().is_timestamp() else moment
+
+
+def rows_after(con, as_of: date) -> dict[str, int]:
+    """How many rows of each event table are dated after ``as_of`` (tables with none are left
+    out): the rows every cohort ignores at this as-of, for the run's report."""
+    tables = ContractTables(con)
+    found = {}
+    for name, (column, _) in EVENT_TABLES.items():
+        table = tables[name]
+        count = int(table.filter(_day_of(table, column) > ibis.date(as_of)).count().execute())
+        if count:
+            found[name] = count
+    return found
+
+
+def latest_complete_day(con) -> tuple[date, date] | None:
+    """``(as_of, last_day)``: ``last_day`` is the latest date on which the source records
+    activity that happened (appointments still ``booked`` are left out), and the latest
+    complete day is the day before it, since an extract taken during a day holds only part of
+    that day. None if the source has no activity at all."""
+    tables = ContractTables(con)
+    latest: list[date] = []
+    for name, (column, _) in EVENT_TABLES.items():
+        table = tables[name]
+        if name in NOT_YET_HELD:
+            table = table.filter(table[NOT_YET_HELD[name]] != BOOKED)
+        value = _day_of(table, column).max().execute()
+        if value is not None and not pd.isna(value):
+            latest.append(pd.Timestamp(value).date())
+    if not latest:
+        return None
+    last_day = max(latest)
+    return last_day - timedelta(days=1), last_day

@@ -10,15 +10,22 @@ expressions and :mod:`upstream.casefinding.reasons` into the words explaining wh
 found. Semantics shared by every engine (and by the synthetic world's planted truth):
 
 - Everyone who died on or before ``as_of`` is excluded; age is whole years at ``as_of``.
-- ``in_last(days=N)`` keeps events dated in ``(as_of - N days, as_of]``; for timestamps the
-  date is the calendar date of the timestamp. ``days_ago(a, b)`` keeps ``[as_of - a, as_of - b]``
-  (both ends included); ``by_as_of()`` keeps everything dated on or before ``as_of``.
+- Events dated after ``as_of`` are never seen: every event set ends on ``as_of`` (so a past
+  as-of reproduces, and booked future appointments in an extract do no harm).
+- ``in_last(days=N)`` keeps events dated in ``(as_of - N days, as_of]``; ``in_last(months=N)``
+  keeps ``(as_of - N calendar months, as_of]`` (12 months to 29 February 2024 start on
+  1 March 2023; a month back from 31 March is 28/29 February). For timestamps the date is the
+  calendar date of the timestamp. ``days_ago(a, b)`` keeps ``[as_of - a, as_of - b]`` (both
+  ends included); ``by_as_of()`` keeps everything dated on or before ``as_of``.
 - ``k_within(k, days=D)``: some k consecutive events (in time order) whose first and last
   dates are less than D days apart, i.e. ``date_i - date_(i-k+1) < D`` (the portable form of a
   rolling-window count, needing only ``lag``).
 - ``followed_by(other, within_days=D)``: an event with an ``other`` event dated from 0 to D
   days after it (both ends included); ``not_followed_by`` is an event without one.
-- Codelists: SNOMED CT codes match exactly, ICD-10 codes by prefix ignoring dots.
+- Codelists: SNOMED CT codes match exactly, ICD-10 codes by prefix ignoring dots. Each code
+  stands for a *condition* (its codelist's ``condition`` column, else the codelist's title), and
+  ``count_conditions()`` counts distinct conditions, so a GP's SNOMED CT code and a hospital's
+  ICD-10 code for one disease, or type 1 and type 2 diabetes codes, are one condition.
 """
 
 from __future__ import annotations
@@ -27,7 +34,10 @@ import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import TypeVar
+
+from dateutil.relativedelta import relativedelta
 
 T = TypeVar("T")
 
@@ -48,6 +58,9 @@ CODED_COLUMNS: dict[str, tuple[str, str | None]] = {
 }
 """Where codelists look: the code column and its system column (None: always ICD-10)."""
 
+CONDITION = "condition"
+"""The ``distinct`` of :meth:`Events.count_conditions`: the condition each code stands for."""
+
 PATIENT_COLUMNS = ("sex", "ethnic_category", "lsoa_code", "imd_decile", "practice_code")
 
 
@@ -60,12 +73,25 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class Window:
-    """Dates from ``as_of - start_days`` to ``as_of - end_days``; the end is always included,
-    the start only when ``include_start``; ``start_days=None`` means no lower bound."""
+    """Dates from ``as_of - start_days`` (or ``as_of - start_months`` calendar months) to
+    ``as_of - end_days``; the end is always included, the start only when ``include_start``;
+    with neither start there is no lower bound."""
 
     start_days: int | None
     end_days: int = 0
     include_start: bool = False
+    start_months: int | None = None
+
+    def bounds(self, as_of: date) -> tuple[date | None, date]:
+        """The first and last dates in the window at ``as_of`` (first None: unbounded)."""
+        last = as_of - timedelta(days=self.end_days)
+        if self.start_months is not None:
+            first = as_of - relativedelta(months=self.start_months)
+        elif self.start_days is not None:
+            first = as_of - timedelta(days=self.start_days)
+        else:
+            return None, last
+        return (first if self.include_start else first + timedelta(days=1)), last
 
 
 # ------------------------------------------------------------------------------------ filters
@@ -125,8 +151,13 @@ class Events:
             raise ModelError(f"{self.table} has no code column to match codelists against")
         return replace(self, filters=self.filters + (InCodelist(tuple(codelists)),))
 
-    def in_last(self, days: int) -> Events:
-        """Keep events dated in ``(as_of - days, as_of]``."""
+    def in_last(self, days: int | None = None, months: int | None = None) -> Events:
+        """Keep events dated in ``(as_of - days, as_of]`` or ``(as_of - months, as_of]`` in
+        calendar months (give one of them)."""
+        if (days is None) == (months is None):
+            raise ModelError("in_last: give days or months, not both or neither")
+        if months is not None:
+            return replace(self, window=Window(None, start_months=months))
         return replace(self, window=Window(days))
 
     def days_ago(self, start: int, end: int) -> Events:
@@ -144,6 +175,13 @@ class Events:
 
     def count_distinct(self, column: str) -> Count:
         return Count(self, distinct=column)
+
+    def count_conditions(self) -> Count:
+        """How many distinct conditions the person's coded events stand for (see the module
+        docstring); needs :meth:`coded`."""
+        if not any(isinstance(f, InCodelist) for f in self.filters):
+            raise ModelError("count_conditions() needs events chosen by codelist (coded())")
+        return Count(self, distinct=CONDITION)
 
     def k_within(self, k: int, days: int) -> Has:
         return Has(KWithin(self, k, days))

@@ -7,15 +7,19 @@ of matches stays fast. ``frame`` holds the wide table's columns for the matched 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
+from upstream.casefinding.compiler import CONDITION_SEPARATOR
 from upstream.casefinding.model import (
+    CONDITION,
     Aged,
+    ColumnIn,
     Compare,
     Count,
     Criterion,
+    Events,
     Feature,
     FollowUp,
     Has,
@@ -27,8 +31,12 @@ from upstream.casefinding.model import (
 
 OPERATOR_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
                   "==": "exactly"}
-SPANS = {365: "12 months", 366: "12 months", 182: "6 months", 183: "6 months", 91: "3 months",
-         92: "3 months"}
+DEPARTMENT_WORDS = {
+    (1,): "at major emergency departments (type 1)",
+    (1, 2): "at emergency departments (types 1-2)",
+    (1, 2, 3): "at emergency departments or urgent care (all types)",
+    (3,): "at urgent treatment centres or walk-in centres (type 3)",
+}
 PATIENT_WORDS = {"practice_code": "registered at ", "imd_decile": "IMD decile ",
                  "ethnic_category": "ethnic category ", "sex": "sex ", "lsoa_code": "living in "}
 
@@ -47,7 +55,8 @@ def describe(leaf: Criterion, frame: pd.DataFrame, columns: Mapping[Feature, str
     day = _day(frame[name])
     if isinstance(feature, KWithin):
         chosen = feature.events
-        return f"{feature.k} {chosen.nouns} within {feature.days} days ending " + day
+        return (f"{feature.k} {chosen.nouns}{_departments(chosen)} within {feature.days} days "
+                "ending " + day)
     assert isinstance(feature, FollowUp)
     if feature.present:
         return (f"{feature.index.label} on " + day + f", then {feature.then.label} on "
@@ -69,11 +78,38 @@ def _compare(leaf: Compare, frame: pd.DataFrame, columns: Mapping[Feature, str],
     assert isinstance(feature, Count)
     chosen = feature.events
     one, many = chosen.label, chosen.nouns
-    if feature.distinct:
+    if feature.distinct and feature.distinct != CONDITION:
         many = f"different {many}"
     nouns = pd.Series(many, index=value.index).where(value != 1, one)
-    return (_whole(value) + " " + nouns + _window_suffix(chosen.window, as_of)
+    text = _whole(value) + " " + nouns + _departments(chosen)
+    if feature.distinct == CONDITION:
+        text = text + _names(frame.get(f"{columns[feature]}_names"), value.index)
+    return (text + _window_suffix(chosen.window, as_of)
             + f" ({OPERATOR_WORDS[leaf.op]} {_number(leaf.value, feature)})")
+
+
+def _names(joined: pd.Series | None, index: pd.Index) -> pd.Series:
+    """``" (asthma, COPD, diabetes)"``: each person's distinct conditions, sorted."""
+    if joined is None:
+        return pd.Series("", index=index)
+
+    def words(value) -> str:
+        if not isinstance(value, str) or not value:
+            return ""
+        names = sorted(set(value.split(CONDITION_SEPARATOR)), key=str.lower)
+        return " (" + ", ".join(names) + ")"
+
+    return joined.astype(object).map(words)
+
+
+def _departments(chosen: Events) -> str:
+    """Which ED department types an ED event set counts, in words ('' if not chosen by type)."""
+    for kept in chosen.filters:
+        if isinstance(kept, ColumnIn) and kept.column == "department_type":
+            types = tuple(sorted(int(t) for t in kept.values))
+            listed = ", ".join(map(str, types))
+            return " " + DEPARTMENT_WORDS.get(types, f"at department types {listed}")
+    return ""
 
 
 def _number(value, feature: Feature) -> str:
@@ -83,16 +119,17 @@ def _number(value, feature: Feature) -> str:
 
 
 def _window_suffix(window: Window | None, as_of: date) -> str:
-    if window is None:
-        return ""
-    last = as_of - timedelta(days=window.end_days)
-    if window.start_days is None:
+    """The window in words: "in the 12 months to ..." only for a window of 12 calendar months,
+    "in the 365 days to ..." for one of 365 days."""
+    first, last = (window or Window(None)).bounds(as_of)
+    if first is None:
         return f" recorded by {last.isoformat()}"
     if window.include_start:
-        first = as_of - timedelta(days=window.start_days)
         return f" from {first.isoformat()} to {last.isoformat()}"
-    span = SPANS.get(window.start_days, f"{window.start_days} days")
-    return f" in the {span} to {last.isoformat()}"
+    if window.start_months is not None:
+        months = window.start_months
+        return f" in the {months} month{'s' if months != 1 else ''} to {last.isoformat()}"
+    return f" in the {window.start_days} days to {last.isoformat()}"
 
 
 def _whole(values: pd.Series) -> pd.Series:

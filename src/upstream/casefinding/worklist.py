@@ -18,9 +18,11 @@
 The worklist itself is identifiable (it is for the care team that will contact people).
 :func:`summarise` is the aggregate view of it, protected as one release by
 :mod:`upstream.standards.disclosure` (1 to 9 shown as ``"<10"``, others rounded to the nearest 5,
-``"[c]"`` where a hidden count could otherwise be worked out). :func:`write_worklist` writes CSV,
-Parquet or Excel
-atomically; :func:`read_worklist` reads any of them back with the right types.
+``"[c]"`` where a hidden count could otherwise be worked out). :func:`about` says how the
+worklist was made: the as-of date and how it was chosen, the rows after it that were ignored,
+each cohort's definition version and every local choice (a parameter value the programme did
+not give, with its rationale). :func:`write_worklist` writes CSV, Parquet or Excel atomically;
+:func:`read_worklist` reads any of them back with the right types.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ PATIENT_COLUMNS = ("patient_id", "nhs_number", "birth_date", "sex", "imd_decile"
 WORKLIST_COLUMNS = ("rank", "patient_id", "nhs_number", "age", "sex", "imd_decile", "core20",
                     "practice_code", "cohorts", "reasons", "priority")
 SUMMARY_COLUMNS = ("breakdown", "group", "people")
+ABOUT_COLUMNS = ("item", "value")
 
 COHORT_SEPARATOR = "; "
 REASON_SEPARATOR = " | "
@@ -252,33 +255,74 @@ def _decile_note(decile: int) -> str:
     return {1: " (most deprived)", 10: " (least deprived)"}.get(decile, "")
 
 
+# --- How the worklist was made ----------------------------------------------------------------
+
+def about(as_of: date, as_of_reason: str, ignored: Mapping[str, int],
+          definitions: Iterable, overrides: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
+    """The worklist's metadata (columns :data:`ABOUT_COLUMNS`): the as-of date and why it was
+    chosen, the rows dated after it that every cohort ignored (per table), and for each cohort
+    (a :class:`upstream.casefinding.definitions.Definition`) its version and every local
+    choice: ``local choice: <cohort>.<parameter>`` with the value used and the rationale (or
+    "set for this run" when overridden)."""
+    rows = [("as of", as_of.isoformat()), ("as of chosen", as_of_reason)]
+    rows += [(f"rows after the as-of date, ignored: {table}", str(count))
+             for table, count in ignored.items()]
+    if not ignored:
+        rows.append(("rows after the as-of date, ignored", "none"))
+    overrides = overrides or {}
+    for definition in definitions:
+        rows.append((f"cohort: {definition.name}", f"{definition.title}, version "
+                     f"{definition.version} of {definition.definition_date.isoformat()}"))
+        given = overrides.get(definition.name, {})
+        for key, parameter in definition.local_choices().items():
+            value = given.get(key, parameter.default)
+            why = "set for this run" if key in given else parameter.rationale
+            rows.append((f"local choice: {definition.name}.{key}",
+                         f"{_value_text(value)}: {why}"))
+    return pd.DataFrame(rows, columns=list(ABOUT_COLUMNS))
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 # --- Writing and reading ---------------------------------------------------------------------
 
-def output_paths(out: Path) -> list[Path]:
+def output_paths(out: Path, with_about: bool = False) -> list[Path]:
     """The files :func:`write_worklist` writes for ``out``: the Excel workbook alone, or for
-    CSV and Parquet the worklist plus its summary beside it (``<name>.summary.<ext>``)."""
+    CSV and Parquet the worklist plus its summary beside it (``<name>.summary.<ext>``) and,
+    ``with_about``, its metadata (``<name>.about.<ext>``)."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"Write the worklist to a {', '.join(FORMATS)} file, not '{out.name}'")
     if suffix == ".xlsx":
         return [out]
-    return [out, out.with_name(f"{out.stem}.summary{out.suffix}")]
+    extra = ["summary", "about"] if with_about else ["summary"]
+    return [out, *(out.with_name(f"{out.stem}.{part}{out.suffix}") for part in extra)]
 
 
-def write_worklist(worklist: pd.DataFrame, summary: pd.DataFrame, out: Path) -> list[Path]:
-    """Write the worklist and its summary in the format of ``out``'s extension; return the
-    paths written. Atomic: everything is written to temporary files in the same folder and only
+def write_worklist(worklist: pd.DataFrame, summary: pd.DataFrame, out: Path,
+                   about: pd.DataFrame | None = None) -> list[Path]:
+    """Write the worklist, its summary and (if given) its metadata from :func:`about` in the
+    format of ``out``'s extension (Excel: sheets Worklist, Summary, About); return the paths
+    written. Atomic: everything is written to temporary files in the same folder and only
     then renamed into place, so on any error no output (and no temporary file) is left. Files
     are readable by their owner only (mode 0600): the worklist is identifiable."""
     out = Path(out)
-    paths = output_paths(out)
+    paths = output_paths(out, with_about=about is not None)
     with _atomic(paths) as temporary:
         if out.suffix.lower() == ".xlsx":
-            _write_excel(worklist, summary, temporary[0])
+            _write_excel(worklist, summary, about, temporary[0])
         else:
             write = _WRITERS[out.suffix.lower()]
             write(worklist, temporary[0])
             write(summary, temporary[1])
+            if about is not None:
+                write(about, temporary[2])
     return paths
 
 
@@ -337,9 +381,13 @@ _WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {
 }
 
 
-def _write_excel(worklist: pd.DataFrame, summary: pd.DataFrame, path: Path) -> None:
+def _write_excel(worklist: pd.DataFrame, summary: pd.DataFrame, about: pd.DataFrame | None,
+                 path: Path) -> None:
+    sheets = [("Worklist", worklist), ("Summary", summary)]
+    if about is not None:
+        sheets.append(("About", about))
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-        for name, frame in (("Worklist", worklist), ("Summary", summary)):
+        for name, frame in sheets:
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             sheet.freeze_panes(1, 0)

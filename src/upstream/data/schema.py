@@ -15,6 +15,13 @@ from typing import ClassVar, Literal
 
 ColumnType = Literal["int64", "int8", "string", "date", "timestamp", "bool"]
 
+BOOKED = "booked"
+"""The status of an appointment not yet held: a booking, not something that happened."""
+
+DEPARTMENT_TYPES = (1, 2, 3)
+"""ECDS department types: 1 major ED, 2 single-specialty ED, 3 UTC, minor injury unit or walk-in
+centre."""
+
 ETHNIC_CATEGORIES = (
     "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99",
 )  # fmt: skip
@@ -25,9 +32,12 @@ class Column:
     """One typed column of the contract, with its constraints.
 
     ``allowed`` lists the only permitted values; ``minimum``/``maximum`` bound integers;
-    ``references`` names the ``table.column`` every value must exist in; ``not_future`` means the
-    date must not fall after the as-of date; ``not_before`` names a column of the same row this
-    date must not precede; ``nhs_number`` means a 10-digit number passing Modulus 11.
+    ``references`` names the ``table.column`` every value must exist in; ``not_future`` means
+    a date after the as-of date is read as not yet happened (an event is ignored, a death or
+    discharge has not occurred), counted and reported, so an extract with booked appointments,
+    or a run at an earlier as-of, still works; ``not_before``
+    names a column of the same row this date must not precede; ``nhs_number`` means a 10-digit
+    number passing Modulus 11.
     """
 
     type: ColumnType
@@ -60,7 +70,7 @@ class Column:
         if self.nhs_number:
             words.append("10 digits passing the Modulus 11 check")
         if self.not_future:
-            words.append("not after the as-of date")
+            words.append("a date after the as-of date has not happened yet at that date")
         if self.not_before:
             words.append(f"not before `{self.not_before}`")
         return words
@@ -125,16 +135,21 @@ class patients(Table, required=True):
 
 
 class ed_attendances(Table):
-    """One row per attendance at an emergency department or urgent care service (ECDS)."""
+    """One row per attendance at an emergency department or urgent care service (ECDS).
+
+    "ED" cohorts count department types 1-2 (emergency departments); "urgent and emergency
+    care" (A&E/UEC) cohorts count all types; each cohort's ``department_types`` parameter says
+    which."""
 
     attendance_id = Column("int64", "Identifier of the attendance.", unique=True)
     patient_id = Column("int64", "The person attending.", references=_PATIENT)
     arrival_time = Column("timestamp", "Date and time of arrival.", not_future=True)
     site_code = Column("string", "ODS site code of the department.")
     department_type = Column(
-        "int8", "ECDS department type: 1 major (type 1) ED, 2 single specialty ED, "
-        "3 urgent treatment centre or other, 4 walk-in centre.",
-        minimum=1, maximum=4,
+        "int8", "ECDS department type: 1 major emergency department (consultant-led, 24 hours), "
+        "2 single-specialty emergency department (e.g. eye, dental), 3 urgent treatment centre, "
+        "minor injury unit or walk-in centre (former type 4 walk-in centres are recorded as 3).",
+        allowed=DEPARTMENT_TYPES,
     )
     acuity = Column(
         "int8", "Triage acuity, 1 most urgent (immediate) to 5 least (non-urgent).",
@@ -174,7 +189,8 @@ class outpatient_appointments(Table):
         "`327` cardiac rehabilitation.",
     )
     attendance_status = Column(
-        "string", "What happened.", allowed=("attended", "did_not_attend", "cancelled"),
+        "string", "What happened; `booked` for an appointment not yet held (e.g. dated after "
+        "the as-of date).", allowed=("attended", "did_not_attend", "cancelled", BOOKED),
     )
 
 
@@ -184,7 +200,10 @@ class gp_appointments(Table):
     appointment_id = Column("int64", "Identifier of the appointment.", unique=True)
     patient_id = Column("int64", "The person booked.", references=_PATIENT)
     appointment_date = Column("date", "Date of the appointment.", not_future=True)
-    status = Column("string", "What happened.", allowed=("attended", "did_not_attend"))
+    status = Column(
+        "string", "What happened; `booked` for an appointment not yet held.",
+        allowed=("attended", "did_not_attend", BOOKED),
+    )
 
 
 class conditions(Table):

@@ -2,8 +2,9 @@
 
 :func:`validate` reports missing or misnamed tables and columns, wrong types, unparseable dates,
 missing required values, duplicate identifiers, values outside the allowed set or range, events
-for people not in ``patients``, invalid NHS numbers, dates after the as-of date and dates out of
-order. Each problem names the table, column and rows (the first few, plus the count) and the fix.
+for people not in ``patients``, invalid NHS numbers, dates out of order, and (as warnings)
+rows dated after the as-of date, which case finding ignores. Each problem names the table,
+column and rows (the first few, plus the count) and the fix.
 
 Every check is an Ibis expression run where the data live (DuckDB for files): one aggregate scan
 per table for the row conditions, plus one query per uniqueness and reference check, and a small
@@ -30,6 +31,9 @@ SAMPLE_ROWS = 5
 _ROW = "_upstream_row"
 
 Severity = Literal["error", "warning"]
+WARNING_KINDS = frozenset({"future_date"})
+"""Row checks that warn rather than refuse: rows dated after the as-of date are ignored by case
+finding (booked appointments, or a run at a past as-of date), not wrong."""
 
 
 @dataclass
@@ -91,9 +95,10 @@ class ValidationReport:
 def validate(source, as_of: date | None = None) -> ValidationReport:
     """Check ``source`` (a folder, an Ibis backend or :class:`Sources`) against the contract.
 
-    Dates after ``as_of`` (default today) are errors. A missing ``patients`` table is an error; a
-    missing event table is a warning, since cohorts that do not need it can still run. A file
-    that cannot be read at all raises :class:`upstream.data.sources.SourceError` naming it.
+    Dates after ``as_of`` (default today) are warnings: case finding ignores those rows. A
+    missing ``patients`` table is an error; a missing event table is a warning, since cohorts
+    that do not need it can still run. A file that cannot be read at all raises
+    :class:`upstream.data.sources.SourceError` naming it.
     """
     sources = load_sources(source)
     checker = _Checker(sources, as_of or date.today())
@@ -245,8 +250,11 @@ class _Checker:
             if column.not_future:
                 day = value.date() if column.type == "timestamp" else value
                 yield (column, "future_date", day > self.as_of,
-                       f"{{count}} date(s) are after the as-of date {self.as_of.isoformat()}",
-                       "correct the date, or run with a later as-of date", True)
+                       f"{{count}} date(s) are after the as-of date "
+                       f"{self.as_of.isoformat()}; case finding reads the data as they stood "
+                       f"on that date, so later events are ignored",
+                       "nothing, if they are booked appointments or the as-of date is in the "
+                       "past; otherwise correct the dates", True)
             if column.not_before and column.not_before in usable:
                 yield (column, "date_order", value < usable[column.not_before],
                        f"{{count}} date(s) are before {column.not_before}",
@@ -260,7 +268,8 @@ class _Checker:
             count = _count(table, bad)
         if count:
             rows, values = self.sample(table, bad.fill_null(False), column, show_values)
-            self.add("error", kind, spec.name, column.name, message.format(count=count), fix,
+            severity: Severity = "warning" if kind in WARNING_KINDS else "error"
+            self.add(severity, kind, spec.name, column.name, message.format(count=count), fix,
                      count=count, rows=rows, values=values)
         return count
 

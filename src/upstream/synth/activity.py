@@ -6,6 +6,12 @@ in place of ``patient_id``. Rates rise with deprivation and morbidity; ED use ha
 heavy-tailed propensity times a yearly shock (so this year's frequent attenders regress towards
 the mean next year) plus rare crisis bursts (several attendances within weeks). Activity spans
 the three years up to ``as_of`` and stops at death.
+
+A linked GP and hospital extract is imitated: 30% of long-term condition records have an ICD-10
+twin recorded later by the hospital; carrier traits are recorded; people currently on renal
+dialysis have a dialysis record every month, others who had dialysis only an old one. Like a
+real extract taken on the morning after ``as_of``, it also holds ED arrivals in the early hours
+of the next day and booked outpatient and GP appointments up to three months ahead.
 """
 
 from __future__ import annotations
@@ -19,10 +25,20 @@ Columns = dict[str, np.ndarray]
 DAY_US = 86_400 * 1_000_000
 
 TYPE_1_SITES = ("RAL01", "RKE01", "RAP01", "RRV03", "RQX01")
-SITES_BY_TYPE = {1: TYPE_1_SITES, 2: ("RP6MF",), 3: ("RAL26", "RKE08", "RAP12"), 4: ("NLO12",)}
+SITES_BY_TYPE = {1: TYPE_1_SITES, 2: ("RP6MF",), 3: ("RAL26", "RKE08", "RAP12", "NLO12")}
+"""ECDS department types: 1 major ED, 2 single-specialty ED (eye), 3 UTC or walk-in centre."""
+TWIN_SHARE = 0.3
+"""Share of long-term condition records the hospital also codes in ICD-10."""
+CURRENT_DIALYSIS_SHARE = 0.5
+"""Share of people with a dialysis history who are on dialysis now."""
+BOOKING_DAYS = 90
+"""Booked appointments reach this many days after as_of."""
 DESTINATIONS = ("home", "admitted", "transferred", "left_before_treatment", "other")
-OUTPATIENT_STATUSES = ("attended", "did_not_attend", "cancelled")
-GP_STATUSES = ("attended", "did_not_attend")
+OUTPATIENT_STATUSES = ("attended", "did_not_attend", "cancelled", "booked")
+GP_STATUSES = ("attended", "did_not_attend", "booked")
+BOOKED_OUTPATIENT, BOOKED_GP = 3, 2
+NEXT_MORNING_CHANCE = 0.002
+"""Chance that a person arrives at ED in the early hours after as_of (the extract's morning)."""
 
 
 class Activity:
@@ -49,14 +65,22 @@ class Activity:
         first_day = self.as_of - 365 * (YEARS_OF_ACTIVITY - year) + 1
         return person, first_day + self.rng.integers(0, 365, len(person))
 
-    def alive(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """Mask of events on a day the person was born and alive, not after as_of."""
-        return (day >= self.p.birth_day[person]) & (day <= self.last_day[person])
+    def alive(self, person: np.ndarray, day: np.ndarray, ahead: int = 0) -> np.ndarray:
+        """Mask of events on a day the person was born and alive, at most ``ahead`` days after
+        as_of."""
+        last = np.minimum(self.p.death_day[person] - 1, self.as_of + ahead)
+        return (day >= self.p.birth_day[person]) & (day <= np.maximum(last, self.last_day[person]))
 
-    def keep(self, columns: Columns, day_column: str, day: np.ndarray) -> Columns:
-        mask = self.alive(columns["person"], day)
+    def keep(self, columns: Columns, day_column: str, day: np.ndarray, ahead: int = 0) -> Columns:
+        mask = self.alive(columns["person"], day, ahead)
         order = np.lexsort((columns[day_column][mask], columns["person"][mask]))
         return {name: values[mask][order] for name, values in columns.items()}
+
+    def upcoming(self, annual_rate: np.ndarray):
+        """(person, day) of bookings in the ``BOOKING_DAYS`` after as_of."""
+        counts = self.rng.poisson(annual_rate * BOOKING_DAYS / 365)
+        person = np.repeat(np.arange(self.n), counts)
+        return person, self.as_of + self.rng.integers(1, BOOKING_DAYS + 1, len(person))
 
     def pick(self, options, size: int, p=None) -> np.ndarray:
         return np.asarray(options, dtype=object if isinstance(options[0], str) else None)[
@@ -97,8 +121,13 @@ class Activity:
             "renal_dialysis": np.where(age >= 5, 0.0004, 0.0) * (1 + age / 40) * dep,
             "loneliness": np.where(age >= 18, np.where(age >= 75, 0.10, 0.03), 0.0) * dep,
             "frailty": rising(0.06, 0.07, 65),
+            "sickle_cell_trait": 0.004 * np.where(black, 20.0, 1.0),
+            "thalassaemia_trait": 0.003 * np.where(asian, 8.0, 1.0),
         }
-        concept_codes = np.array([codes.CODES[c] for c in chances], dtype=object)
+        concept_codes = np.array([codes.CODES.get(c) or codes.TRAITS[c] for c in chances],
+                                 dtype=object)
+        systems = np.array(["icd10" if c in codes.TRAITS else "snomed" for c in chances],
+                           dtype=object)
         has = self.rng.random((self.n, len(chances))) < np.column_stack(
             [np.clip(c, 0.0, 0.9) for c in chances.values()]
         )
@@ -106,11 +135,43 @@ class Activity:
         first = np.maximum(self.p.birth_day[person], self.as_of - 20 * 365)
         span = np.maximum(self.last_day[person] - first, 0) + 1
         day = first + (self.rng.random(len(person)) * span).astype(np.int64)
+        names = list(chances)
+        twin_person, twin_code, twin_day = self.twins(person, concept, day, names)
+        dialysis_person, dialysis_day = self.dialysis(
+            person[concept == names.index("renal_dialysis")],
+            day[concept == names.index("renal_dialysis")])
+        dialysis = codes.CODES["renal_dialysis"]
+        day = np.concatenate([day, twin_day, dialysis_day])
         return self.keep(
-            {"person": person, "code": concept_codes[concept],
-             "code_system": np.full(len(person), "snomed", dtype=object), "day": day},
+            {"person": np.concatenate([person, twin_person, dialysis_person]),
+             "code": np.concatenate([concept_codes[concept], twin_code,
+                                     np.full(len(dialysis_person), dialysis, dtype=object)]),
+             "code_system": np.concatenate([
+                 systems[concept], np.full(len(twin_person), "icd10", dtype=object),
+                 np.full(len(dialysis_person), "snomed", dtype=object)]),
+             "day": day},
             "day", day,
         )
+
+    def twins(self, person: np.ndarray, concept: np.ndarray, day: np.ndarray,
+              names: list[str]):
+        """ICD-10 twins of a share of long-term condition records, recorded by the hospital
+        0 to 2 years later (dropped when that is after as_of or death)."""
+        twin_code = np.array([codes.ICD10_TWINS.get(name) for name in names], dtype=object)
+        chosen = np.flatnonzero((twin_code[concept] != None)  # noqa: E711 (object array)
+                                & (self.rng.random(len(person)) < TWIN_SHARE))
+        later = day[chosen] + self.rng.integers(0, 730, len(chosen))
+        return person[chosen], twin_code[concept[chosen]], later
+
+    def dialysis(self, person: np.ndarray, first: np.ndarray):
+        """Monthly dialysis records up to now for those currently on dialysis (from their first
+        record, at most three years back); the others keep only their first, old record."""
+        current = self.rng.random(len(person)) < CURRENT_DIALYSIS_SHARE
+        who, start = person[current], np.maximum(first[current], self.as_of - 3 * 365)
+        months = np.maximum((self.last_day[who] - start) // 30, 0)
+        repeated = np.repeat(who, months)
+        offset = 30 * (np.arange(len(repeated)) - np.repeat(np.cumsum(months) - months, months) + 1)
+        return repeated, np.repeat(start, months) + offset
 
     # ED -----------------------------------------------------------------------------------------
 
@@ -121,11 +182,13 @@ class Activity:
         rate = by_age * dep**1.5 * (0.6 + 0.4 * self.p.morbidity) * self.p.ed_propensity
         person, day = self.yearly(rate, shock_shape=1.5)
         burst_person, burst_day = self.bursts(dep)
-        person = np.concatenate([person, burst_person])
-        day = np.concatenate([day, burst_day])
+        early = np.flatnonzero(self.rng.random(self.n) < NEXT_MORNING_CHANCE * dep)
+        person = np.concatenate([person, burst_person, early])
+        day = np.concatenate([day, burst_day, np.full(len(early), self.as_of + 1)])
         seconds = (self.rng.normal(14.5, 5.0, len(person)) % 24 * 3600).astype(np.int64)
+        seconds[len(person) - len(early):] = self.rng.integers(0, 6 * 3600, len(early))
         arrival = day.astype(np.int64) * DAY_US + seconds * 1_000_000
-        department = self.rng.choice([1, 2, 3, 4], size=len(person), p=[0.70, 0.01, 0.25, 0.04])
+        department = self.rng.choice([1, 2, 3], size=len(person), p=[0.70, 0.01, 0.29])
         site = np.empty(len(person), dtype=object)
         for kind, sites in SITES_BY_TYPE.items():
             chosen = department == kind
@@ -137,7 +200,7 @@ class Activity:
             {"person": person, "arrival": arrival, "site": site,
              "department_type": department.astype(np.int8), "acuity": acuity.astype(np.int8),
              "destination": self.pick(DESTINATIONS, len(person), p=[0.7, 0.2, 0.02, 0.05, 0.03])},
-            "arrival", day,
+            "arrival", day, ahead=1,
         )
 
     def bursts(self, dep: np.ndarray):
@@ -235,13 +298,19 @@ class Activity:
         )
         propensity = self.rng.beta(mean_dna * 5, (1 - mean_dna) * 5)
         clinic_status = self.statuses(propensity[clinic_person], 0.06)
+        booked_person, booked_day = self.upcoming(rate + np.where(diabetic, 3.0, 0.0))
+        booked_specialty = self.pick((*codes.OTHER_SPECIALTIES, codes.CARDIOLOGY,
+                                      codes.DIABETIC_MEDICINE), len(booked_person))
+        day = np.concatenate([day, clinic_day, booked_day])
         return self.keep(
-            {"person": np.concatenate([person, clinic_person]),
-             "day": np.concatenate([day, clinic_day]),
+            {"person": np.concatenate([person, clinic_person, booked_person]),
+             "day": day,
              "specialty": np.concatenate(
-                 [specialty, np.full(len(clinic_person), codes.DIABETIC_MEDICINE, dtype=object)]),
-             "status": np.concatenate([status, clinic_status])},
-            "day", np.concatenate([day, clinic_day]),
+                 [specialty, np.full(len(clinic_person), codes.DIABETIC_MEDICINE, dtype=object),
+                  booked_specialty]),
+             "status": np.concatenate([status, clinic_status,
+                                       np.full(len(booked_person), BOOKED_OUTPATIENT)])},
+            "day", day, ahead=BOOKING_DAYS,
         )
 
     def gp_appointments(self) -> Columns:
@@ -251,8 +320,12 @@ class Activity:
         person, day = self.yearly(rate, shock_shape=3.0)
         dna = 0.035 * np.where(self.young_adult, 1.8, 1.0) * dep
         missed = self.rng.random(len(person)) < dna[person]
-        return self.keep({"person": person, "day": day, "status": missed.astype(np.int8)},
-                         "day", day)
+        booked_person, booked_day = self.upcoming(rate)
+        status = np.concatenate([missed.astype(np.int8),
+                                 np.full(len(booked_person), BOOKED_GP, dtype=np.int8)])
+        day = np.concatenate([day, booked_day])
+        return self.keep({"person": np.concatenate([person, booked_person]), "day": day,
+                          "status": status}, "day", day, ahead=BOOKING_DAYS)
 
     def police_notices(self) -> Columns:
         age, dep = self.p.age, self.p.deprivation

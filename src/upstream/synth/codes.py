@@ -1,9 +1,12 @@
 """The codes the synthetic world records, and which concept each one stands for.
 
-One SNOMED CT code per concept, so "distinct long-term condition codes" equals "distinct
-long-term conditions" for synthetic people. The cohort codelists under
-``upstream/casefinding/codelists/`` must contain each code of the concept they select (a test
-checks this), and :mod:`upstream.synth.truth` evaluates cohorts with the code sets below.
+One SNOMED CT code per concept as the GP records it, plus, for long-term conditions, the
+ICD-10 code a hospital records for the same disease (:data:`ICD10_TWINS`): a linked extract
+holds both, and they are one condition. Type 1 and type 2 diabetes are two concepts and one
+condition, diabetes (:data:`CONDITION_OF_CONCEPT`). Carrier traits (sickle cell trait,
+thalassaemia trait) are recorded as ICD-10 codes and are not the diseases. The cohort codelists
+under ``upstream/casefinding/codelists/`` must contain each code of the concept they select (a
+test checks this), and :mod:`upstream.synth.truth` evaluates cohorts with the code sets below.
 """
 
 LONG_TERM_CONDITIONS = {
@@ -33,18 +36,39 @@ OTHER_CONDITIONS = {
 }
 
 CODES = {**LONG_TERM_CONDITIONS, **OTHER_CONDITIONS}
-CONCEPT_OF_CODE = {code: concept for concept, code in CODES.items()}
+
+ICD10_TWINS = {
+    "hypertension": "I10", "asthma": "J45.9", "copd": "J44.9", "heart_failure": "I50.9",
+    "chronic_kidney_disease": "N18.3", "depression": "F32.9", "atrial_fibrillation": "I48.9",
+    "epilepsy": "G40.9", "osteoarthritis": "M17.9", "dementia": "F03", "cancer": "C50.9",
+    "type_1_diabetes": "E10.9", "type_2_diabetes": "E11.9",
+}
+"""The ICD-10 code a hospital records for a concept the GP records in SNOMED CT."""
+
+TRAITS = {"sickle_cell_trait": "D57.3", "thalassaemia_trait": "D56.3"}
+"""Carrier traits (ICD-10): not sickle cell disease or thalassaemia."""
+
+CONCEPT_OF_CODE = {code: concept for concept, code in
+                   [*CODES.items(), *ICD10_TWINS.items(), *TRAITS.items()]}
+
+CONDITION_OF_CONCEPT = {concept: concept for concept in LONG_TERM_CONDITIONS} | {
+    "type_1_diabetes": "diabetes", "type_2_diabetes": "diabetes"}
+"""The long-term condition each concept is (type 1 and type 2 diabetes: diabetes)."""
 
 DIABETES_CODES = frozenset({CODES["type_1_diabetes"], CODES["type_2_diabetes"]})
 # Diabetes counts as a long-term condition too, as in the long_term_conditions codelist.
 LTC_CODES = frozenset(LONG_TERM_CONDITIONS.values()) | DIABETES_CODES
+LTC_CONDITION_OF_CODE = {code: CONDITION_OF_CONCEPT[concept]
+                         for code, concept in CONCEPT_OF_CODE.items()
+                         if concept in CONDITION_OF_CONCEPT}
+"""Every long-term condition code recorded (SNOMED CT and ICD-10) -> its condition."""
 CYP_CODES = frozenset(
     CODES[c]
-    for c in (
-        "sickle_cell_disease", "thalassaemia", "haemophilia",
-        "medically_unexplained_symptoms", "renal_dialysis",
-    )
+    for c in ("sickle_cell_disease", "thalassaemia", "haemophilia",
+              "medically_unexplained_symptoms")
 )  # fmt: skip
+"""The children's cohort's diseases, recorded at any time (dialysis counts only when recent)."""
+DIALYSIS_CODES = frozenset({CODES["renal_dialysis"]})
 LONELINESS_OR_FRAILTY_CODES = frozenset({CODES["loneliness"], CODES["frailty"]})
 
 MI_DIAGNOSES = ("I21.0", "I21.1", "I21.4", "I21.9", "I22.9")

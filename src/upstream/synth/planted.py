@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from upstream.synth import codes
 
 
@@ -34,7 +36,14 @@ class _Plot:
         self.expectations: list[Expectation] = []
 
     def day(self, days_ago: int) -> date:
+        """The date ``days_ago`` days before as_of (negative: after it)."""
         return self.as_of - timedelta(days=days_ago)
+
+    def months_back(self, months: int) -> int:
+        """Days ago of the first day of the last ``months`` calendar months (e.g. 364 for 12
+        months to 31 March 2026, whose first day is 1 April 2025)."""
+        first = self.as_of - relativedelta(months=months) + timedelta(days=1)
+        return (self.as_of - first).days
 
     def born(self, age: int, birthday_in_days: int) -> date:
         """Birth date making the person ``age`` at as_of, with the next birthday that many days
@@ -60,12 +69,13 @@ class _Plot:
     def expect(self, patient_id: int, cohort: str, member: bool, why: str) -> None:
         self.expectations.append(Expectation(patient_id, cohort, member, why))
 
-    def ed(self, patient_id: int, *days_ago: int, at: time = time(12, 0)) -> None:
+    def ed(self, patient_id: int, *days_ago: int, at: time = time(12, 0),
+           department_type: int = 1) -> None:
         for days in days_ago:
             self.rows["ed_attendances"].append({
                 "patient_id": patient_id, "arrival_time": datetime.combine(self.day(days), at),
-                "site_code": "RAL01", "department_type": 1, "acuity": 3,
-                "discharge_destination": "home",
+                "site_code": "RAL01" if department_type < 3 else "RAL26",
+                "department_type": department_type, "acuity": 3, "discharge_destination": "home",
             })  # fmt: skip
 
     def gp(self, patient_id: int, *days_ago: int, status: str = "attended") -> None:
@@ -76,10 +86,13 @@ class _Plot:
 
     def conditions(self, patient_id: int, *concepts: str, days_ago: int = 400) -> None:
         for concept in concepts:
-            self.rows["conditions"].append({
-                "patient_id": patient_id, "code": codes.CODES[concept], "code_system": "snomed",
-                "recorded_date": self.day(days_ago),
-            })  # fmt: skip
+            self.coded(patient_id, codes.CODES[concept], "snomed", days_ago)
+
+    def coded(self, patient_id: int, code: str, system: str, days_ago: int = 400) -> None:
+        self.rows["conditions"].append({
+            "patient_id": patient_id, "code": code, "code_system": system,
+            "recorded_date": self.day(days_ago),
+        })  # fmt: skip
 
     def admission(self, patient_id: int, days_ago: int, diagnosis: str = "I21.4") -> int:
         self.rows["admissions"].append({
@@ -160,12 +173,13 @@ def _ed_high_intensity_use(w: _Plot) -> None:
     p = w.person(age=18, birthday_in_days=0)
     w.ed(p, *_spread(16, 22))
     w.expect(p, "ncl_ed_hiu", True, "16 attendances, turned 18 on the as-of date")
+    year = w.months_back(12)
     p = w.person()
-    w.ed(p, 365, 300, 250, 200, 150, 100)
-    w.expect(p, "westminster_uec_hiu", False, "6 attendances but one exactly 365 days ago")
+    w.ed(p, year + 1, 300, 250, 200, 150, 100)
+    w.expect(p, "westminster_uec_hiu", False, "6 attendances but one the day before 12 months")
     p = w.person()
-    w.ed(p, 364, 300, 250, 200, 150, 100)
-    w.expect(p, "westminster_uec_hiu", True, "6 attendances, the first 364 days ago")
+    w.ed(p, year, 300, 250, 200, 150, 100)
+    w.expect(p, "westminster_uec_hiu", True, "6 attendances, the first on 12 months' first day")
     p = w.person()
     w.ed(p, 0, 50, 100, 150, 200, 250, at=time(23, 59))
     w.expect(p, "westminster_uec_hiu", True, "6 attendances, one late on the as-of date")
@@ -173,18 +187,48 @@ def _ed_high_intensity_use(w: _Plot) -> None:
     w.ed(p, *_spread(16, 20, first=11))
     w.expect(p, "ncl_ed_hiu", False, "16 attendances but died 10 days ago")
     w.expect(p, "westminster_uec_hiu", False, "16 attendances but died 10 days ago")
+    # Department types: ED cohorts count types 1-2, Westminster's A&E/UEC every type.
+    p = w.person()
+    w.ed(p, *_spread(14, 22))
+    w.ed(p, 5, 160, department_type=3)
+    w.expect(p, "ncl_ed_hiu", False, "16 attendances, 2 of them at an urgent treatment centre")
+    w.expect(p, "westminster_uec_hiu", True, "16 attendances at any department type")
+    p = w.person()
+    w.ed(p, *_spread(15, 22))
+    w.ed(p, 200, department_type=2)
+    w.expect(p, "ncl_ed_hiu", True, "16 attendances, one at a single-specialty ED (type 2)")
+    p = w.person()
+    w.ed(p, 100, 97, 94, 91, 88, 85, department_type=3)
+    w.expect(p, "ncl_ed_hiu", False, "6 walk-in centre visits within 15 days, no ED")
+    w.expect(p, "nhse_ed_hiu", False, "6 walk-in centre visits within 15 days, no ED")
+    w.expect(p, "westminster_uec_hiu", True, "6 walk-in centre visits")
+    # Rows after the as-of date are not seen.
+    p = w.person()
+    w.ed(p, *_spread(15, 24))
+    w.ed(p, -1, at=time(2, 0))
+    w.expect(p, "ncl_ed_hiu", False, "15 attendances, and a 16th early on the next morning")
 
 
 def _primary_care(w: _Plot) -> None:
     two_ltcs = ("hypertension", "asthma")
+    first = w.months_back(3)
     p = w.person(age=50)
     w.conditions(p, *two_ltcs)
-    w.gp(p, 0, 20, 40, 60, 90)
-    w.expect(p, "kc_primary_care_hiu", True, "5 GP attendances in 91 days (first 90 days ago)")
+    w.gp(p, 0, 20, 40, 60, first)
+    w.expect(p, "kc_primary_care_hiu", True, "5 GP attendances in 3 months (one on the first day)")
     p = w.person(age=50)
     w.conditions(p, *two_ltcs)
-    w.gp(p, 0, 20, 40, 60, 91)
-    w.expect(p, "kc_primary_care_hiu", False, "one of 5 GP attendances is 91 days ago")
+    w.gp(p, 0, 20, 40, 60, first + 1)
+    w.expect(p, "kc_primary_care_hiu", False, "one of 5 GP attendances the day before 3 months")
+    p = w.person(age=50)
+    w.conditions(p, "type_1_diabetes", "type_2_diabetes")
+    w.gp(p, 0, 20, 40, 60, 80)
+    w.expect(p, "kc_primary_care_hiu", False, "type 1 and type 2 diabetes codes: 1 condition")
+    p = w.person(age=50)
+    w.conditions(p, "hypertension", "asthma")
+    w.gp(p, 0, 20, 40, 60)
+    w.gp(p, -5, -10, status="booked")
+    w.expect(p, "kc_primary_care_hiu", False, "4 GP attendances and 2 booked after the as-of date")
     p = w.person(age=50)
     w.conditions(p, *two_ltcs)
     w.gp(p, 0, 20, 40, 60)
@@ -221,18 +265,23 @@ def _hillingdon(w: _Plot) -> None:
     w.expect(p, "hillingdon_hiu", False, "frailty and 3 ED attendances but no long-term condition")
     p = w.person(age=50)
     w.conditions(p, "asthma")
-    w.ed(p, 10, 100, 365)
-    w.expect(p, "hillingdon_hiu", False, "of 3 ED attendances one is 365 days ago")
+    w.ed(p, 10, 100, w.months_back(12) + 1)
+    w.expect(p, "hillingdon_hiu", False, "of 3 ED attendances one is the day before 12 months")
+    p = w.person(age=50)
+    w.conditions(p, "asthma")
+    w.ed(p, 10, 100, 200, department_type=3)
+    w.expect(p, "hillingdon_hiu", False, "a long-term condition and 3 urgent care visits, no ED")
 
 
 def _leicester(w: _Plot) -> None:
     first, second, third = codes.LEICESTER_PRACTICES
+    half_year = w.months_back(6)
     p = w.person(practice=first)
-    w.police(p, 181)
-    w.expect(p, "leicester_crisis", True, "mental health notice 181 days ago")
+    w.police(p, half_year)
+    w.expect(p, "leicester_crisis", True, "mental health notice on 6 months' first day")
     p = w.person(practice=second)
-    w.police(p, 182)
-    w.expect(p, "leicester_crisis", False, "mental health notice 182 days ago")
+    w.police(p, half_year + 1)
+    w.expect(p, "leicester_crisis", False, "mental health notice the day before 6 months")
     p = w.person(practice="C82004")
     w.police(p, 10)
     w.expect(p, "leicester_crisis", False, "registered at a practice not chosen")
@@ -258,6 +307,22 @@ def _leicester(w: _Plot) -> None:
     p = w.person()
     w.conditions(p, *five[:4], "hypertension")
     w.expect(p, "leicester_multimorbidity", False, "5 records of 4 distinct conditions")
+    p = w.person()
+    w.conditions(p, *five[:4])
+    for concept in five[:4]:
+        w.coded(p, codes.ICD10_TWINS[concept], "icd10", days_ago=100)
+    w.expect(p, "leicester_multimorbidity", False, "4 conditions, each also coded in ICD-10")
+    p = w.person()
+    w.conditions(p, *five[:4])
+    w.coded(p, codes.ICD10_TWINS["osteoarthritis"], "icd10", days_ago=100)
+    w.expect(p, "leicester_multimorbidity", True, "4 conditions and a fifth coded in ICD-10")
+    p = w.person()
+    w.conditions(p, *five[:3], "type_1_diabetes", "type_2_diabetes")
+    w.expect(p, "leicester_multimorbidity", False, "type 1 and type 2 diabetes: 4 conditions")
+    p = w.person()
+    w.conditions(p, *five[:4])
+    w.conditions(p, "heart_failure", days_ago=-1)
+    w.expect(p, "leicester_multimorbidity", False, "a fifth condition recorded after as-of")
 
 
 def _barts_heart(w: _Plot) -> None:
@@ -287,14 +352,19 @@ def _barts_heart(w: _Plot) -> None:
     w.admission(p, 100)
     w.outpatient(p, 70, codes.CARDIOLOGY, "cancelled")
     w.expect(p, cohort, False, "MI, cancelled cardiology appointment")
+    year = w.months_back(12)
     p = w.person(age=60)
-    w.admission(p, 365)
-    w.screening(p, 358, "yes")
-    w.expect(p, cohort, False, "MI exactly 365 days ago")
+    w.admission(p, year + 1)
+    w.screening(p, year - 6, "yes")
+    w.expect(p, cohort, False, "MI the day before 12 months")
     p = w.person(age=60)
-    w.admission(p, 364)
-    w.screening(p, 357, "yes")
-    w.expect(p, cohort, True, "MI 364 days ago, 'yes' at 1 week")
+    w.admission(p, year)
+    w.screening(p, year - 7, "yes")
+    w.expect(p, cohort, True, "MI on 12 months' first day, 'yes' at 1 week")
+    p = w.person(age=60)
+    w.admission(p, 10)
+    w.screening(p, -1, "yes")
+    w.expect(p, cohort, False, "MI 10 days ago, 'yes' dated after the as-of date")
     p = w.person(age=60)
     w.admission(p, 200, diagnosis="I22.9")
     w.screening(p, 172, "yes")
@@ -330,8 +400,8 @@ def _young_adult_diabetes(w: _Plot) -> None:
     w.expect(patient(25, 1, attended=3, missed=1, cancelled=5), cohort, True,
              "aged 25, DNA 1 of 4; cancellations do not count")
     p = patient(20, attended=4)
-    w.outpatient(p, 365, clinic, "did_not_attend")
-    w.expect(p, cohort, False, "the one DNA was 365 days ago")
+    w.outpatient(p, w.months_back(12) + 1, clinic, "did_not_attend")
+    w.expect(p, cohort, False, "the one DNA was the day before 12 months")
     w.expect(patient(20, concept=None, attended=1, missed=2), cohort, False, "no diabetes code")
     w.expect(patient(20, attended=2, missed=1, specialty=codes.CARDIOLOGY), cohort, False,
              "missed appointments in cardiology, not the diabetes clinic")
@@ -352,6 +422,16 @@ def _children_and_young_people(w: _Plot) -> None:
         p = w.person(age=age, birthday_in_days=birthday_in_days, sex="M")
         w.conditions(p, concept, days_ago=30)
         w.expect(p, "cyp_long_term", member, why)
+    for trait, code in codes.TRAITS.items():
+        p = w.person(age=14, sex="M")
+        w.coded(p, code, "icd10", days_ago=30)
+        w.expect(p, "cyp_long_term", False, f"{trait.replace('_', ' ')} ({code}): a carrier")
+    p = w.person(age=14, sex="M")
+    w.conditions(p, "renal_dialysis", days_ago=400)
+    w.expect(p, "cyp_long_term", False, "dialysis over a year ago, none since")
+    p = w.person(age=14, sex="M")
+    w.conditions(p, "renal_dialysis", days_ago=w.months_back(3))
+    w.expect(p, "cyp_long_term", True, "dialysis on the first day of the last 3 months")
 
 
 def _cardiac_rehabilitation(w: _Plot) -> None:

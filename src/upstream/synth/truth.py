@@ -3,10 +3,12 @@
 Plain pandas over one chunk of people at a time (every cohort is a property of one person's own
 rows), written for obviousness rather than speed. The semantics, shared with the cohort engine:
 
-- Everyone with ``death_date <= as_of`` is excluded from every cohort.
+- Everyone with ``death_date <= as_of`` is excluded from every cohort; nothing dated after
+  ``as_of`` (next-morning ED arrivals, booked appointments) counts.
 - Age is whole years at ``as_of``.
-- "In the last N days" means a date in ``(as_of - N days, as_of]``; the last 12 months are the
-  last 365 days. For ED attendances the date is the arrival time's date.
+- "In the last N months" means a date in ``(as_of - N calendar months, as_of]`` (the 12 months
+  to 31 March 2026 start on 1 April 2025). For ED attendances the date is the arrival time's
+  date. "ED" means department types 1-2; Westminster's A&E/UEC means every type.
 - "6 attendances within < 30 days": among the person's attendances in the last 12 months in
   arrival order, some ``date(arrival[i]) - date(arrival[i-5]) < 30 days`` (calendar dates, as
   the engine compares them).
@@ -14,14 +16,18 @@ rows), written for obviousness rather than speed. The semantics, shared with the
   admission_date + 70 days``; cardiac rehabilitation "within 84 days" likewise with 84, and its
   admission window "between as_of - 365 and as_of - 84 days" includes both ends.
 - Condition codes count when recorded on or before ``as_of``; codes are matched by concept
-  (:mod:`upstream.synth.codes`).
+  (:mod:`upstream.synth.codes`), and long-term conditions are counted as conditions: a SNOMED
+  CT code and its ICD-10 twin are one, type 1 and type 2 diabetes are one (diabetes).
+- Children and young people: the diseases recorded at any time (not carrier traits), or a
+  renal dialysis record in the last 3 months.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from upstream.synth import codes
 
@@ -67,16 +73,16 @@ class _World:
     def alive_aged(self, low: int = 0, high: int = 200) -> set[int]:
         return set(self.age.index[(self.age >= low) & (self.age <= high)])
 
-    def in_last(self, dates: pd.Series, days: int) -> pd.Series:
+    def in_last(self, dates: pd.Series, months: int) -> pd.Series:
         day = pd.to_datetime(dates).dt.normalize()
-        return (day > self.as_of - timedelta(days=days)) & (day <= self.as_of)
+        return (day > self.as_of - relativedelta(months=months)) & (day <= self.as_of)
 
-    def ed_last_year(self) -> pd.DataFrame:
+    def ed_last_year(self, types: tuple[int, ...] = (1, 2)) -> pd.DataFrame:
         ed = self.t["ed_attendances"]
-        return ed[self.in_last(ed["arrival_time"], 365)]
+        return ed[self.in_last(ed["arrival_time"], 12) & ed["department_type"].isin(types)]
 
-    def ed_counts(self) -> pd.Series:
-        return self.ed_last_year().groupby("patient_id").size()
+    def ed_counts(self, types: tuple[int, ...] = (1, 2)) -> pd.Series:
+        return self.ed_last_year(types).groupby("patient_id").size()
 
     def six_within_30_days(self) -> set[int]:
         ed = self.ed_last_year().sort_values(["patient_id", "arrival_time"])
@@ -90,7 +96,10 @@ class _World:
         return found[recorded & found["code"].isin(wanted)]
 
     def ltc_counts(self) -> pd.Series:
-        return self.codes_of(codes.LTC_CODES).groupby("patient_id")["code"].nunique()
+        """Distinct long-term conditions (not codes) per person."""
+        found = self.codes_of(frozenset(codes.LTC_CONDITION_OF_CODE))
+        condition = found["code"].map(codes.LTC_CONDITION_OF_CODE)
+        return condition.groupby(found["patient_id"]).nunique()
 
     def mi_admissions(self) -> pd.DataFrame:
         admitted = self.t["admissions"]
@@ -102,7 +111,7 @@ class _World:
         """Patients with an event dated within ``days`` on or after one of their admissions."""
         pairs = admissions[["patient_id", "admission_date"]].merge(events, on="patient_id")
         when = pd.to_datetime(pairs[column])
-        within = (when >= pairs["admission_date"]) & (
+        within = (when >= pairs["admission_date"]) & (when <= self.as_of) & (
             when <= pairs["admission_date"] + pd.Timedelta(days=days)
         )
         return set(pairs["patient_id"][within])
@@ -118,12 +127,12 @@ class _World:
         return self.alive_aged(18) & (set(counts.index[counts > 20]) | self.six_within_30_days())
 
     def westminster_uec_hiu(self) -> set[int]:
-        counts = self.ed_counts()
+        counts = self.ed_counts(types=(1, 2, 3))
         return self.alive_aged() & set(counts.index[counts > 5])
 
     def kc_primary_care_hiu(self) -> set[int]:
         gp = self.t["gp_appointments"]
-        recent = gp[self.in_last(gp["appointment_date"], 91) & (gp["status"] == "attended")]
+        recent = gp[self.in_last(gp["appointment_date"], 3) & (gp["status"] == "attended")]
         visits = recent.groupby("patient_id").size()
         ltcs = self.ltc_counts()
         return self.alive_aged(18) & set(visits.index[visits >= 5]) & set(ltcs.index[ltcs >= 2])
@@ -138,7 +147,7 @@ class _World:
         notices = self.t["police_notices"]
         concern = notices[
             notices["mental_health_concern"].astype(bool)
-            & self.in_last(notices["notice_date"], 182)
+            & self.in_last(notices["notice_date"], 6)
         ]
         at_practices = set(self.practice.index[self.practice.isin(codes.LEICESTER_PRACTICES)])
         return self.alive_aged(18) & at_practices & set(concern["patient_id"])
@@ -149,7 +158,7 @@ class _World:
 
     def barts_heart(self) -> set[int]:
         mi = self.mi_admissions()
-        mi = mi[self.in_last(mi["admission_date"], 365)]
+        mi = mi[self.in_last(mi["admission_date"], 12)]
         answers = self.t["screening_responses"]
         yes = answers[
             (answers["question_code"] == codes.MAKING_ENDS_MEET) & (answers["answer"] == "yes")
@@ -169,7 +178,7 @@ class _World:
         outpatients = self.t["outpatient_appointments"]
         clinic = outpatients[
             (outpatients["specialty_code"] == codes.DIABETIC_MEDICINE)
-            & self.in_last(outpatients["appointment_date"], 365)
+            & self.in_last(outpatients["appointment_date"], 12)
         ]
         status = clinic["attendance_status"]
         booked = clinic[status.isin(["attended", "did_not_attend"])]
@@ -181,7 +190,10 @@ class _World:
         return self.alive_aged(16, 25) & diabetic & high
 
     def cyp_long_term(self) -> set[int]:
-        return self.alive_aged(11, 18) & set(self.codes_of(codes.CYP_CODES)["patient_id"])
+        diseases = set(self.codes_of(codes.CYP_CODES)["patient_id"])
+        dialysis = self.codes_of(codes.DIALYSIS_CODES)
+        current = set(dialysis["patient_id"][self.in_last(dialysis["recorded_date"], 3)])
+        return self.alive_aged(11, 18) & (diseases | current)
 
     def cardiac_rehab_not_taken_up(self) -> set[int]:
         mi = self.mi_admissions()

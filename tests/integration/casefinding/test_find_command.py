@@ -181,3 +181,73 @@ def test_an_unknown_cohort_parameter_exits_2(data, tmp_path):
     assert result.exit_code == 2
     assert "no parameter 'no_such_parameter'" in plain(result.output)
     assert not out.exists()
+
+
+def add_attendances(folder, *moments: datetime) -> None:
+    """Append ED attendances of patient 13 (an occasional attender) at these moments."""
+    path = folder / "ed_attendances.parquet"
+    ed = pd.read_parquet(path)
+    extra = ed.head(len(moments)).copy()
+    extra["attendance_id"] = range(len(ed) + 1, len(ed) + 1 + len(moments))
+    extra["patient_id"] = 13
+    extra["arrival_time"] = list(moments)
+    pd.concat([ed, extra], ignore_index=True).to_parquet(path)
+
+
+def test_rows_after_the_as_of_date_are_ignored_counted_and_recorded(data, tmp_path):
+    add_attendances(data, datetime(2024, 7, 2, 9), datetime(2024, 8, 1, 9))
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out))
+
+    assert result.exit_code == 0, result.output
+    text = plain(result.output)
+    assert "Ignored 2 row(s) dated after the as-of date: ed_attendances 2." in text
+    assert sorted(wl.read_worklist(out)["patient_id"]) == list(FREQUENT)
+    about = pd.read_csv(tmp_path / "worklist.about.csv", dtype=str)
+    values = dict(zip(about["item"], about["value"], strict=True))
+    assert values["as of"] == AS_OF
+    assert values["rows after the as-of date, ignored: ed_attendances"] == "2"
+
+
+def test_without_as_of_the_latest_complete_day_is_used_and_said(data, tmp_path):
+    # The last activity is early on 1 July 2024 (an extract taken that morning): the run is
+    # as of 30 June, and says why.
+    add_attendances(data, datetime(2024, 7, 1, 3))
+    out = tmp_path / "worklist.xlsx"
+
+    result = CliRunner().invoke(app, ["find", "--data", str(data), "--cohort", "ncl_ed_hiu",
+                                      "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    text = " ".join(plain(result.output).split())
+    assert ("As of 2024-06-30: the latest complete day in the data (activity is recorded up to "
+            "2024-07-01, which may be partial)") in text
+    about = pd.read_excel(out, sheet_name="About", dtype=str)
+    assert about.loc[about["item"] == "as of", "value"].tolist() == ["2024-06-30"]
+
+
+def test_the_worklist_lists_the_local_choices_of_its_cohorts(data, tmp_path):
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out),
+                  "--param", "ncl_ed_hiu.cluster_days=28")
+
+    assert result.exit_code == 0, result.output
+    about = pd.read_csv(tmp_path / "worklist.about.csv", dtype=str)
+    values = dict(zip(about["item"], about["value"], strict=True))
+    assert values["local choice: ncl_ed_hiu.min_age"].startswith("18: The programme gives no age")
+    assert values["local choice: ncl_ed_hiu.cluster_days"] == "28: set for this run"
+    assert "local choice: ncl_ed_hiu.more_than" not in values  # the programme's own figure
+
+
+def test_without_as_of_a_source_with_no_activity_is_refused(data, tmp_path):
+    (data / "ed_attendances.parquet").unlink()
+    out = tmp_path / "worklist.csv"
+
+    result = CliRunner().invoke(app, ["find", "--data", str(data), "--cohort", "ncl_ed_hiu",
+                                      "--out", str(out)])
+
+    assert result.exit_code == 2
+    assert "no activity to take an as-of date from" in " ".join(plain(result.output).split())
+    assert not out.exists()

@@ -62,3 +62,48 @@ def test_a_codelist_without_its_metadata_is_refused(tmp_path, monkeypatch):
             codelists.load("bare")
     finally:
         codelists.load.cache_clear()
+
+
+def test_long_term_conditions_are_the_37_cambridge_multimorbidity_score_conditions():
+    codelist = codelists.load("long_term_conditions")
+    conditions = codelist.by_condition()
+    assert len(conditions) == 37
+    assert all(snomed and icd10 for snomed, icd10 in conditions.values())
+    assert "Cambridge Multimorbidity Score" in codelist.source and "CMAJ" in codelist.source
+    assert "REPRESENTATIVE SUBSET" in codelist.source
+
+
+def test_a_gp_code_and_its_hospital_icd10_twin_are_one_condition():
+    codelist = codelists.load("long_term_conditions")
+    for concept, twin in synthetic_codes.ICD10_TWINS.items():
+        condition = codelist.condition_of(synthetic_codes.CODES[concept], "snomed")
+        assert condition is not None, concept
+        assert codelist.condition_of(twin, "icd10") == condition, concept
+    assert codelist.condition_of("46635009", "snomed") == "diabetes"
+    assert codelist.condition_of("E11.9", "icd10") == "diabetes"
+    assert codelist.condition_of("C44.9", "icd10") is None  # non-melanoma skin cancer
+
+
+def test_a_codelist_without_conditions_is_one_condition_named_by_its_title():
+    sickle = codelists.load("sickle_cell")
+    assert set(sickle.by_condition()) == {"sickle cell disease"}
+
+
+def test_trait_carriers_are_not_in_the_disease_codelists():
+    assert codelists.load("sickle_cell").matches("D57.1", "icd10")
+    assert not codelists.load("sickle_cell").matches("D57.3", "icd10")
+    assert codelists.load("thalassaemia").matches("D56.1", "icd10")
+    assert not codelists.load("thalassaemia").matches("D56.3", "icd10")
+
+
+def test_a_condition_column_must_be_filled(tmp_path, monkeypatch):
+    (tmp_path / "mine.csv").write_text("code,term,system,condition\nI10,Hypertension,icd10,\n")
+    (tmp_path / "mine.yaml").write_text(
+        "name: mine\ntitle: Mine\nversion: 1\ndate: 2026-12-01\nsource: test\n")
+    monkeypatch.setattr(codelists, "FOLDER", tmp_path)
+    codelists.load.cache_clear()
+    try:
+        with pytest.raises(codelists.CodelistError, match="mine.csv line 2: condition is empty"):
+            codelists.load("mine")
+    finally:
+        codelists.load.cache_clear()

@@ -36,7 +36,7 @@ def test_ncl_defaults_and_overrides():
 
 
 def test_the_yaml_cohort_equals_the_same_cohort_written_in_python():
-    ed = model.events("ed_attendances").in_last(days=365)
+    ed = model.events("ed_attendances").where(department_type=[1, 2]).in_last(months=12)
     population = model.aged(18) & ((ed.count() > 15) | ed.k_within(6, days=30))
     assert definitions.load("ncl_ed_hiu").build().population == population
 
@@ -82,6 +82,16 @@ def broken(tmp_path: Path, change) -> Path:
     (lambda s: s["population"]["all"].append({"older": 3}),
      r"population.all\[2\]: unknown criterion 'older'"),
     (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of worklist, population_flag"),
+    (lambda s: s["parameters"]["min_age"].pop("source"),
+     "parameters.min_age: source must be 'programme' .* or 'local'"),
+    (lambda s: s["parameters"]["min_age"].pop("rationale"),
+     "parameters.min_age: source: local needs a rationale"),
+    (lambda s: s["parameters"]["more_than"].pop("quote"),
+     "parameters.more_than: source: programme needs the quote it implements"),
+    (lambda s: s["parameters"]["more_than"].update(quote="more than 10 times a year"),
+     "parameters.more_than: quote 'more than 10 times a year' is not in the programme source"),
+    (lambda s: s["features"]["attendances"].update(in_last_days=365),
+     "features.attendances: give one window, not in_last_days and in_last_months"),
 ])
 def test_a_broken_definition_names_file_and_key(tmp_path, change, message):
     with pytest.raises(definitions.DefinitionError, match=message):
@@ -103,3 +113,41 @@ def test_population_flags_are_declared_in_their_files():
              if definitions.load(name).kind == "population_flag"}
     assert flags == {"core20", "plus_ethnic_minority"}
     assert definitions.load("ncl_ed_hiu").kind == "worklist"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_parameter_says_where_it_comes_from(name):
+    definition = definitions.load(name)
+    source = " ".join(definition.source.split())
+    for key, parameter in definition.parameters.items():
+        assert parameter.source in ("programme", "local"), key
+        if parameter.source == "programme":
+            assert parameter.quote and parameter.quote in source, key
+        else:
+            assert parameter.rationale, key
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_window_says_whether_it_is_in_months_or_days(name):
+    spec = yaml.safe_load((definitions.FOLDER / f"{name}.yaml").read_text())
+    for key, parameter in spec["parameters"].items():
+        if "window" in key or key.endswith("_ago") or key.endswith("_months"):
+            assert key.endswith(("_months", "_days", "_days_ago")), key
+            unit = "month" if key.endswith("_months") else "day"
+            assert unit in parameter["description"], key
+
+
+def test_the_rules_the_programmes_do_not_give_are_local_choices():
+    # From the analysts' reading of the sources (docs: PROGRAMMES, "Reading the definitions").
+    local = {name: set(definitions.load(name).local_choices()) for name in SHIPPED}
+    assert "min_age" in local["ncl_ed_hiu"]
+    assert {"min_age", "max_age", "min_appointments"} <= local["barts_yad"]
+    assert {"min_conditions", "min_attendances"} <= local["hillingdon_hiu"]
+    assert "practices" in local["leicester_crisis"]
+    assert "more_than" not in local["ncl_ed_hiu"] and "top_n" not in local["ncl_ed_hiu"]
+
+
+def test_months_windows_build_calendar_windows():
+    cohort = definitions.load("westminster_uec_hiu").build({"window_months": 6})
+    leaf = cohort.population
+    assert leaf.feature.events.window == model.Window(None, start_months=6)

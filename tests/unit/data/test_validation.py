@@ -141,15 +141,27 @@ def test_invalid_nhs_numbers_show_rows_but_never_the_number(tmp_path):
     assert "9990000019" not in report.to_text() and "12345" not in report.to_text()
 
 
-def test_future_dates(tmp_path):
+def test_rows_after_the_as_of_date_are_a_warning_not_an_error(tmp_path):
+    # Booked appointments, or a run at a past as-of date: case finding ignores these rows.
     arrivals = pd.to_datetime(["2026-03-31 23:59", "2026-04-01 00:01"])
     report = validate(
         write(tmp_path / "src", patients=patients(), ed_attendances=ed(arrival_time=arrivals)),
         AS_OF,
     )
     problem = only(report, "future_date")
+    assert report.ok, report.to_text()
+    assert problem.severity == "warning"
     assert (problem.table, problem.column, problem.rows) == ("ed_attendances", "arrival_time", [2])
-    assert "2026-03-31" in problem.message
+    assert "2026-03-31" in problem.message and "later events are ignored" in problem.message
+
+
+def test_department_types_are_the_ecds_types_1_to_3(tmp_path):
+    report = validate(
+        write(tmp_path / "src", patients=patients(), ed_attendances=ed(department_type=[3, 4])),
+        AS_OF,
+    )
+    problem = only(report, "not_allowed")
+    assert (problem.column, problem.rows) == ("department_type", [2])
 
 
 def test_values_outside_the_allowed_set_and_range(tmp_path):

@@ -42,7 +42,9 @@ def test_tables_follow_the_contract_and_pass_validation(world):
     for name in TABLES:
         assert pq.read_schema(folder / f"{name}.parquet").equals(arrow_schema(name))
     report = validate(folder, AS_OF)
-    assert report.problems == [], report.to_text()
+    assert report.ok, report.to_text()
+    # the only remarks: rows after the as-of date (booked appointments, next-morning arrivals)
+    assert {p.kind for p in report.problems} == {"future_date"}, report.to_text()
     assert summary.rows["patients"] == 20_000
     assert summary.activity_rows >= 15 * 20_000
 
@@ -133,13 +135,53 @@ def test_young_adults_and_deprived_people_miss_more_appointments(world):
     assert rows["young deprived"] > 2 * rows["older affluent"]
 
 
-def test_activity_stops_at_death_and_the_as_of_date(world):
-    [(after_death, future)] = sql(world, """
-        SELECT count(*) FILTER (WHERE appointment_date > death_date),
-               count(*) FILTER (WHERE appointment_date > DATE '2026-03-31')
-        FROM gp_appointments JOIN patients USING (patient_id)
+def test_activity_stops_at_death_and_only_bookings_reach_past_the_as_of_date(world):
+    for table, status in (("gp_appointments", "status"),
+                          ("outpatient_appointments", "attendance_status")):
+        [(after_death, future_held, booked, past_booked, furthest)] = sql(world, f"""
+            SELECT count(*) FILTER (WHERE appointment_date > death_date),
+                   count(*) FILTER (WHERE appointment_date > DATE '2026-03-31'
+                                    AND {status} != 'booked'),
+                   count(*) FILTER (WHERE {status} = 'booked'),
+                   count(*) FILTER (WHERE {status} = 'booked'
+                                    AND appointment_date <= DATE '2026-03-31'),
+                   max(appointment_date) - DATE '2026-03-31'
+            FROM {table} JOIN patients USING (patient_id)
+        """)  # fmt: skip
+        assert (after_death, future_held, past_booked) == (0, 0, 0), table
+        assert booked > 100 and 0 < furthest <= 90, table
+    [(next_morning, later)] = sql(world, """
+        SELECT count(*) FILTER (WHERE arrival_time >= DATE '2026-04-01'
+                                AND arrival_time < TIMESTAMP '2026-04-01 06:00'),
+               count(*) FILTER (WHERE arrival_time >= TIMESTAMP '2026-04-01 06:00')
+        FROM ed_attendances
     """)  # fmt: skip
-    assert (after_death, future) == (0, 0)
+    assert next_morning > 0 and later == 0
+
+
+def test_the_world_is_a_linked_extract_with_department_types_twins_and_traits(world):
+    [(types,)] = sql(world, "SELECT list(DISTINCT department_type ORDER BY department_type) "
+                            "FROM ed_attendances")
+    assert types == [1, 2, 3]
+    ltc = ", ".join(f"'{c}'" for c in codes.LTC_CODES)
+    twins = ", ".join(f"'{c}'" for c in codes.ICD10_TWINS.values())
+    [(gp_records, hospital_twins)] = sql(world, f"""
+        SELECT count(*) FILTER (WHERE code IN ({ltc})),
+               count(*) FILTER (WHERE code_system = 'icd10' AND code IN ({twins}))
+        FROM conditions
+    """)  # fmt: skip
+    assert 0.15 < hospital_twins / gp_records < 0.35  # 30%, less those dated after as-of
+    traits = ", ".join(f"'{c}'" for c in codes.TRAITS.values())
+    [(carriers,)] = sql(world, f"SELECT count(*) FROM conditions WHERE code IN ({traits})")
+    assert carriers > 10
+    dialysis = codes.CODES["renal_dialysis"]
+    [(current, past_only)] = sql(world, f"""
+        WITH last AS (SELECT patient_id, max(recorded_date) AS latest FROM conditions
+                      WHERE code = '{dialysis}' GROUP BY 1)
+        SELECT count(*) FILTER (WHERE latest > DATE '2025-12-31'),
+               count(*) FILTER (WHERE latest <= DATE '2025-12-31') FROM last
+    """)  # fmt: skip
+    assert current > 0 and past_only > 0
 
 
 def test_too_few_people_for_the_planted_ones_is_refused(tmp_path):

@@ -115,3 +115,19 @@ def test_a_failed_rewrite_keeps_no_half_written_file_over_the_old_one(tmp_path, 
 def test_files_are_readable_by_their_owner_only(tmp_path, worklist, suffix):
     for path in wl.write_worklist(worklist, wl.summarise(worklist), tmp_path / f"w{suffix}"):
         assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("suffix", wl.FORMATS)
+def test_the_metadata_is_written_beside_the_worklist(tmp_path, worklist, suffix):
+    about = pd.DataFrame({"item": ["as of", "local choice: ncl_ed_hiu.min_age"],
+                          "value": ["2026-03-31", "18: The programme gives no age"]})
+    out = tmp_path / f"worklist{suffix}"
+    written = wl.write_worklist(worklist, wl.summarise(worklist), out, about)
+    assert written == wl.output_paths(out, with_about=True)
+    if suffix == ".xlsx":
+        back = pd.read_excel(out, sheet_name="About", dtype=str)
+    elif suffix == ".csv":
+        back = pd.read_csv(tmp_path / "worklist.about.csv", dtype=str)
+    else:
+        back = pd.read_parquet(tmp_path / "worklist.about.parquet")
+    assert back.to_dict("records") == about.to_dict("records")

@@ -1,9 +1,16 @@
 """Codelists: versioned lists of SNOMED CT and ICD-10 codes that cohort definitions select on.
 
 Each codelist is two files in this folder: ``<name>.csv`` with columns ``code,term,system``
-(``system`` is ``snomed`` or ``icd10``) and ``<name>.yaml`` with ``name``, ``title``, ``version``,
-``date`` and ``source``. SNOMED CT codes match exactly; ICD-10 codes match by prefix, ignoring
-dots, so ``I21`` matches ``I21.9`` and ``Z99.2`` matches ``Z992``.
+(``system`` is ``snomed`` or ``icd10``) and optionally ``condition``, and ``<name>.yaml`` with
+``name``, ``title``, ``version``, ``date`` and ``source``. SNOMED CT codes match exactly; ICD-10
+codes match by prefix, ignoring dots, so ``I21`` matches ``I21.9`` and ``Z99.2`` matches
+``Z992``.
+
+Codes stand for conditions: the ``condition`` column names the condition of each code (e.g.
+the Cambridge Multimorbidity Score condition in ``long_term_conditions``); a codelist without
+it stands for one condition, named by its title in lower case. Counting conditions rather than
+codes is what makes a GP's SNOMED CT code and a hospital's ICD-10 code for one disease one
+condition.
 """
 
 from __future__ import annotations
@@ -37,6 +44,29 @@ class Codelist:
     snomed: frozenset[str] = field(default_factory=frozenset)
     icd10: frozenset[str] = field(default_factory=frozenset)
     terms: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    conditions: dict[tuple[str, str], str] = field(default_factory=dict, compare=False,
+                                                   hash=False)
+    """(system, code) -> condition, for every code."""
+
+    def by_condition(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """condition -> (its SNOMED CT codes, its ICD-10 prefixes without dots), in file
+        order of first appearance."""
+        found: dict[str, tuple[set[str], set[str]]] = {}
+        for (system, code), condition in self.conditions.items():
+            snomed, icd10 = found.setdefault(condition, (set(), set()))
+            (snomed if system == "snomed" else icd10).add(
+                code if system == "snomed" else normalise_icd10(code))
+        return {name: (frozenset(s), frozenset(i)) for name, (s, i) in found.items()}
+
+    def condition_of(self, code: str, system: str) -> str | None:
+        """The condition one code of ``system`` stands for (None if not in the list)."""
+        if system == "snomed":
+            return self.conditions.get(("snomed", code))
+        plain = normalise_icd10(code)
+        for (kind, listed), condition in self.conditions.items():
+            if kind == "icd10" and plain.startswith(normalise_icd10(listed)):
+                return condition
+        return None
 
     @property
     def icd10_prefixes(self) -> tuple[str, ...]:
@@ -83,9 +113,12 @@ def load(name: str) -> Codelist:
     terms: dict[str, str] = {}
     with table.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if reader.fieldnames != ["code", "term", "system"]:
-            raise CodelistError(f"{table.name}: columns must be code,term,system, "
+        if reader.fieldnames not in (["code", "term", "system"],
+                                     ["code", "term", "system", "condition"]):
+            raise CodelistError(f"{table.name}: columns must be code,term,system[,condition], "
                                 f"not {','.join(reader.fieldnames or [])}")
+        whole = str(meta["title"]).lower()
+        conditions: dict[tuple[str, str], str] = {}
         for line, row in enumerate(reader, start=2):
             code, system = (row["code"] or "").strip(), (row["system"] or "").strip()
             if not code:
@@ -95,8 +128,13 @@ def load(name: str) -> Codelist:
                                     f"{', '.join(SYSTEMS)}, not '{system}'")
             by_system[system].add(code)
             terms[code] = (row["term"] or "").strip()
+            condition = (row.get("condition") or "").strip()
+            if "condition" in reader.fieldnames and not condition:
+                raise CodelistError(f"{table.name} line {line}: condition is empty")
+            conditions[(system, code)] = condition or whole
     return Codelist(
         name=name, title=str(meta["title"]), version=str(meta["version"]), date=meta["date"],
         source=" ".join(str(meta["source"]).split()), codes=frozenset(terms),
         snomed=frozenset(by_system["snomed"]), icd10=frozenset(by_system["icd10"]), terms=terms,
+        conditions=conditions,
     )

@@ -3,10 +3,16 @@
 Each file holds ``name``, ``title``, ``programme``, ``source`` (the programme's own description),
 ``definition_date``, ``version``, optionally ``kind`` (``worklist``, the default: people to
 contact; or ``population_flag``: a group such as Core20 that ``--cohort all`` leaves out and
-runs only when named), ``parameters`` (each with a ``default`` and a
-``description``), named ``features`` (counts, k-within-days, follow-ups, ratios over the
-contract's event tables), the ``population`` criterion, the rank key ``score`` and ``top_n``.
-Values written ``$name`` are parameters. See ``ncl_ed_hiu.yaml`` for the shape;
+runs only when named), ``parameters`` (each with a ``default``, a ``description`` and its
+provenance: ``source: programme`` with the ``quote`` of the programme's words it implements,
+which must appear in the file's ``source``, or ``source: local`` with the ``rationale`` for a
+value the programme does not give), named ``features`` (counts, k-within-days, follow-ups,
+ratios over the contract's event tables), the ``population`` criterion, the rank key
+``score`` and ``top_n``.
+Values written ``$name`` are parameters. Windows are given in calendar months
+(``in_last_months``) or in days (``in_last_days``, ``days_ago``), so each file says which it
+uses; ``distinct: condition`` counts distinct conditions (see :mod:`.codelists`), not codes.
+See ``ncl_ed_hiu.yaml`` for the shape;
 :func:`load` checks a file and reports problems naming the file and the key.
 
 Criteria (``population``) are written as:
@@ -36,8 +42,10 @@ REQUIRED = ("name", "title", "programme", "source", "definition_date", "version"
             "population")
 _COMPARISON = re.compile(r"^\s*(\w+)\s*(>=|<=|==|>|<)\s*(\S+)\s*$")
 KINDS = ("worklist", "population_flag")
-_EVENT_KEYS = {"events", "where", "codelist", "in_last_days", "days_ago", "by_as_of", "label",
-               "plural"}
+_EVENT_KEYS = {"events", "where", "codelist", "in_last_days", "in_last_months", "days_ago",
+               "by_as_of", "label", "plural"}
+_WINDOWS = ("in_last_days", "in_last_months", "days_ago", "by_as_of")
+SOURCES = ("programme", "local")
 
 
 class DefinitionError(ValueError):
@@ -46,8 +54,14 @@ class DefinitionError(ValueError):
 
 @dataclass(frozen=True)
 class Parameter:
+    """A parameter and where its default comes from: ``source`` is ``programme`` (``quote``
+    holds the programme's words it implements) or ``local`` (``rationale`` says why)."""
+
     default: object
     description: str
+    source: str = "local"
+    quote: str = ""
+    rationale: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,10 @@ class Definition:
     parameters: dict[str, Parameter]
     spec: dict = field(repr=False)
     path: Path = field(repr=False)
+
+    def local_choices(self) -> dict[str, Parameter]:
+        """The parameters whose defaults are local choices, not the programme's."""
+        return {name: p for name, p in self.parameters.items() if p.source == "local"}
 
     def values(self, overrides: dict | None = None) -> dict[str, object]:
         """Parameter values: defaults with ``overrides`` applied (checked by name and type)."""
@@ -126,12 +144,8 @@ def read(path: Path) -> Definition:
         raise DefinitionError(f"{path.name}: kind: '{kind}' must be one of {', '.join(KINDS)}")
     if not isinstance(spec["definition_date"], date):
         raise DefinitionError(f"{path.name}: definition_date: must be a date (YYYY-MM-DD)")
-    parameters = {}
-    for key, item in (spec["parameters"] or {}).items():
-        if not isinstance(item, dict) or "default" not in item or "description" not in item:
-            raise DefinitionError(
-                f"{path.name}: parameters.{key}: needs a default and a description")
-        parameters[key] = Parameter(item["default"], str(item["description"]))
+    parameters = {key: _parameter(path.name, key, item, str(spec["source"]))
+                  for key, item in (spec["parameters"] or {}).items()}
     definition = Definition(
         name=spec["name"], title=str(spec["title"]), programme=str(spec["programme"]),
         source=" ".join(str(spec["source"]).split()), kind=kind,
@@ -140,6 +154,28 @@ def read(path: Path) -> Definition:
     )
     definition.build()
     return definition
+
+
+def _parameter(file: str, key: str, item, programme_words: str) -> Parameter:
+    """One parameter with its provenance, checked: a programme quote must be the programme's
+    own words (found in the file's ``source``), a local choice must say why."""
+    where = f"{file}: parameters.{key}"
+    if not isinstance(item, dict) or "default" not in item or "description" not in item:
+        raise DefinitionError(f"{where}: needs a default and a description")
+    source = item.get("source")
+    if source not in SOURCES:
+        raise DefinitionError(f"{where}: source must be 'programme' (with a quote) or 'local' "
+                              f"(with a rationale), not {source!r}")
+    quote = " ".join(str(item.get("quote") or "").split())
+    rationale = " ".join(str(item.get("rationale") or "").split())
+    if source == "programme" and not quote:
+        raise DefinitionError(f"{where}: source: programme needs the quote it implements")
+    if source == "programme" and quote not in " ".join(programme_words.split()):
+        raise DefinitionError(f"{where}: quote '{quote}' is not in the programme source of "
+                              f"this file")
+    if source == "local" and not rationale:
+        raise DefinitionError(f"{where}: source: local needs a rationale")
+    return Parameter(item["default"], str(item["description"]), source, quote, rationale)
 
 
 def _checked(cohort: str, key: str, default, value):
@@ -216,11 +252,14 @@ class _Reader:
                 chosen = chosen.coded(*names)
             except m.ModelError as error:
                 self.fail(f"{key}.codelist", str(error))
-        windows = [k for k in ("in_last_days", "days_ago", "by_as_of") if k in spec]
+        windows = [k for k in _WINDOWS if k in spec]
         if len(windows) > 1:
             self.fail(key, f"give one window, not {' and '.join(windows)}")
         if "in_last_days" in spec:
             chosen = chosen.in_last(self.integer(f"{key}.in_last_days", spec["in_last_days"]))
+        elif "in_last_months" in spec:
+            chosen = chosen.in_last(
+                months=self.integer(f"{key}.in_last_months", spec["in_last_months"]))
         elif "days_ago" in spec:
             bounds = self.value(f"{key}.days_ago", spec["days_ago"])
             if not (isinstance(bounds, list) and len(bounds) == 2):
@@ -266,6 +305,11 @@ class _Reader:
         if kind == "k_within":
             return m.KWithin(chosen, self.integer(f"{key}.k", spec.get("k")),
                              self.integer(f"{key}.days", spec.get("days")))
+        if spec.get("distinct") == m.CONDITION:
+            try:
+                return chosen.count_conditions()
+            except m.ModelError as error:
+                self.fail(f"{key}.distinct", str(error))
         return m.Count(chosen, distinct=spec.get("distinct"))
 
     # ---------------------------------------------------------------------------- criteria
