@@ -16,6 +16,7 @@ Formats are checked, not just annotated: ``uuid``, ``email``, ``uri`` and ``date
 ones the schemas use), so an id that is not a UUID or an empty URL is an error.
 """
 
+import copy
 import datetime
 import functools
 import gzip
@@ -186,6 +187,16 @@ def schema_errors(instance, schema: str, standard: Standard = HSDS_3) -> list[st
 @functools.cache
 def _openapi(standard: Standard) -> dict:
     return _load(_files(standard)["openapi.json"])
+
+
+def openapi_document(standard: Standard = HSDS_3) -> dict:
+    """A copy of the standard's OpenAPI document, with ``RESPONSE_SCHEMA_ERRATA`` applied."""
+    document = copy.deepcopy(_openapi(standard))
+    for path, schema in RESPONSE_SCHEMA_ERRATA.items():
+        if path in document["paths"]:
+            content = document["paths"][path]["get"]["responses"]["200"]["content"]
+            content["application/json"]["schema"] = {"$ref": standard.base_url + schema}
+    return document
 
 
 def api_paths(standard: Standard = HSDS_3) -> list[str]:

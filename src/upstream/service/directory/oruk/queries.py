@@ -1,0 +1,211 @@
+"""The querysets behind the API: filters from the query parameters, a stable order for paging,
+and the prefetches that let ``serialisers`` build a whole page in a fixed number of queries.
+
+Distance ("within ``proximity`` metres of the postcode's centroid", nearest first) is computed
+in the database, the same on SQLite and PostgreSQL, with the equirectangular approximation:
+``x = Δlongitude · cos(latitude of the centroid)``, ``y = Δlatitude``, distance ∝ √(x² + y²).
+Only arithmetic, so no database extension is needed; within the 200 km the API allows, the
+error across England is under 0.5 %.
+"""
+
+import math
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import ExpressionWrapper, F, FloatField, Min, Prefetch, Q, QuerySet
+
+from upstream.service.directory.models import (
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+METRES_PER_DEGREE = 6_371_008.8 * math.pi / 180
+"""Metres in one degree of latitude (mean Earth radius)."""
+
+
+@dataclass(frozen=True)
+class Near:
+    """A point and, optionally, how far from it (metres) results may be."""
+
+    latitude: float
+    longitude: float
+    within: float | None = None
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    search: str = ""
+    taxonomy_term_id: uuid.UUID | None = None
+    taxonomy_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    modified_after: object = None
+    near: Near | None = None
+
+
+def _squared_degrees(near: Near, prefix: str) -> ExpressionWrapper:
+    """(distance in degrees of latitude)² from ``near`` to the location at ``prefix``."""
+    dlat = F(f"{prefix}latitude") - near.latitude
+    dlon = (F(f"{prefix}longitude") - near.longitude) * math.cos(math.radians(near.latitude))
+    return ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+
+
+def distance_metres(squared_degrees: float | None) -> float | None:
+    return None if squared_degrees is None else math.sqrt(squared_degrees) * METRES_PER_DEGREE
+
+
+def _words(search: str) -> list[str]:
+    return [w for w in search.split() if w]
+
+
+def _service_filter(filters: ServiceFilters, prefix: str = "") -> Q:
+    """The conditions on services (``prefix`` ``"service__"`` when filtering services at
+    locations). Every word of ``search`` must appear in the name, alternative name,
+    description or organisation name."""
+    condition = Q()
+    for word in _words(filters.search):
+        condition &= (Q(**{f"{prefix}name__icontains": word})
+                      | Q(**{f"{prefix}alternate_name__icontains": word})
+                      | Q(**{f"{prefix}description__icontains": word})
+                      | Q(**{f"{prefix}organization__name__icontains": word}))
+    linked = Attribute.objects.filter(link_entity="service")
+    if filters.taxonomy_term_id:
+        condition &= Q(**{f"{prefix}id__in": linked.filter(
+            taxonomy_term_id=filters.taxonomy_term_id).values("link_id")})
+    if filters.taxonomy_id:
+        condition &= Q(**{f"{prefix}id__in": linked.filter(
+            taxonomy_term__taxonomy_id=filters.taxonomy_id).values("link_id")})
+    if filters.organization_id:
+        condition &= Q(**{f"{prefix}organization_id": filters.organization_id})
+    if filters.modified_after is not None:
+        condition &= Q(**{f"{prefix}last_modified__gte": filters.modified_after})
+    return condition
+
+
+def _nearest_first(queryset: QuerySet, near: Near | None, location_prefix: str,
+                   tiebreak: list[str], aggregate: bool) -> QuerySet:
+    """Order by distance from ``near`` (``nearest``: squared degrees), keeping only those within
+    its ``within``; without ``near``, just the ``tiebreak`` order."""
+    if near is None:
+        return queryset.order_by(*tiebreak)
+    distance = _squared_degrees(near, location_prefix)
+    queryset = queryset.annotate(nearest=Min(distance) if aggregate else distance)
+    if near.within is not None:
+        queryset = queryset.filter(nearest__lte=(near.within / METRES_PER_DEGREE) ** 2)
+    return queryset.order_by(F("nearest").asc(nulls_last=True), *tiebreak)
+
+
+# Services ---------------------------------------------------------------------------------
+
+LOCATION_PREFETCH = ("addresses", "phones__languages", "schedules", "languages",
+                     "accessibility", "contacts__phones__languages")
+
+
+def _location_prefetches(prefix: str) -> list[str]:
+    return [f"{prefix}{p}" for p in LOCATION_PREFETCH]
+
+
+def service_at_location_prefetches(prefix: str = "") -> list:
+    """What a fully nested service at location needs (``prefix`` when reached from a service)."""
+    return [f"{prefix}contacts__phones__languages", f"{prefix}phones__languages",
+            f"{prefix}schedules", *_location_prefetches(f"{prefix}location__")]
+
+
+SERVICE_OWN_PREFETCHES = [
+    "phones__languages", "schedules", "service_areas", "languages", "funding", "cost_options",
+    "required_documents", "contacts__phones__languages"]
+"""A fully nested service's own parts, without its locations."""
+
+SERVICE_PREFETCHES = [
+    *SERVICE_OWN_PREFETCHES,
+    Prefetch("service_at_locations",
+             queryset=ServiceAtLocation.objects.select_related("location").order_by("id")),
+    *service_at_location_prefetches("service_at_locations__"),
+]
+"""Everything a fully nested service shows, fetched in one query per relation."""
+
+
+def services(filters: ServiceFilters, full: bool = False) -> QuerySet:
+    """Services matching ``filters``, nearest first when near a point, else by name."""
+    queryset = (Service.objects.filter(_service_filter(filters))
+                .select_related("organization", "program"))
+    queryset = _nearest_first(queryset, filters.near, "service_at_locations__location__",
+                              ["name", "id"], aggregate=True)
+    return queryset.prefetch_related(*SERVICE_PREFETCHES) if full else queryset
+
+
+def service_detail() -> QuerySet:
+    return (Service.objects.select_related("organization", "program")
+            .prefetch_related(*SERVICE_PREFETCHES))
+
+
+# Services at locations --------------------------------------------------------------------
+
+def services_at_locations(filters: ServiceFilters, full: bool = False) -> QuerySet:
+    queryset = (ServiceAtLocation.objects.filter(_service_filter(filters, "service__"))
+                .select_related("location", "service__organization", "service__program"))
+    queryset = _nearest_first(queryset, filters.near, "location__",
+                              ["service__name", "id"], aggregate=False)
+    if full:
+        queryset = queryset.prefetch_related(
+            *service_at_location_prefetches(), *[f"service__{p}" for p in SERVICE_OWN_PREFETCHES])
+    return queryset
+
+
+def service_at_location_detail() -> QuerySet:
+    return services_at_locations(ServiceFilters(), full=True)
+
+
+# Organisations ----------------------------------------------------------------------------
+
+ORGANIZATION_PREFETCHES = [
+    "funding", "contacts__phones__languages", "phones__languages", "programs",
+    "organization_identifiers",
+    Prefetch("locations", queryset=Location.objects.order_by("name", "id")),
+    *_location_prefetches("locations__"),
+    Prefetch("services", queryset=Service.objects.select_related("organization", "program")
+             .order_by("name", "id")),
+]
+"""Everything a fully nested organisation shows (its services as summaries)."""
+
+
+def organizations(search: str = "", full: bool = False) -> QuerySet:
+    condition = Q()
+    for word in _words(search):
+        condition &= (Q(name__icontains=word) | Q(alternate_name__icontains=word)
+                      | Q(description__icontains=word))
+    found = Organization.objects.filter(condition).order_by("name", "id")
+    return found.prefetch_related(*ORGANIZATION_PREFETCHES) if full else found
+
+
+def organization_detail() -> QuerySet:
+    return organizations(full=True)
+
+
+# Taxonomies -------------------------------------------------------------------------------
+
+def taxonomies(search: str = "") -> QuerySet:
+    condition = Q()
+    for word in _words(search):
+        condition &= Q(name__icontains=word) | Q(description__icontains=word)
+    return Taxonomy.objects.filter(condition).order_by("name", "id")
+
+
+def taxonomy_terms(search: str = "", taxonomy_id=None, parent_id=None,
+                   top_only: bool = False) -> QuerySet:
+    condition = Q()
+    for word in _words(search):
+        condition &= (Q(name__icontains=word) | Q(description__icontains=word)
+                      | Q(code__icontains=word))
+    if taxonomy_id:
+        condition &= Q(taxonomy_id=taxonomy_id)
+    if parent_id:
+        condition &= Q(parent_id=parent_id)
+    if top_only:
+        condition &= Q(parent__isnull=True)
+    return (TaxonomyTerm.objects.filter(condition).select_related("taxonomy")
+            .order_by("name", "id"))
