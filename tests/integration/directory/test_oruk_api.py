@@ -4,11 +4,13 @@ access (CORS, no key), caching, and a fixed number of queries per page."""
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from upstream.service.accounts.models import Role
+from upstream.service.directory.importer import import_directory
 from upstream.service.directory.models import (
     Address,
     Contact,
@@ -400,3 +402,38 @@ def test_a_full_page_costs_the_same_queries_for_5_or_50_services(world):
 def test_answers_are_json_that_round_trips(world):
     body = get(f"/oruk/services/{world.services[0].id}").content
     assert json.loads(body)["id"] == str(world.services[0].id)
+
+
+# A real council feed ------------------------------------------------------------------------
+
+NORTH_LINCOLNSHIRE = [
+    Path(__file__).parent / "data" / "north-lincolnshire-services.json",
+    Path("/work/shared/reference/oruk-feeds/north-lincolnshire-services.json"),
+]
+"""The feed as the directory tests keep it, or the reference copy it came from."""
+
+
+@pytest.fixture
+def north_lincolnshire(db, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    feed = next((p for p in NORTH_LINCOLNSHIRE if p.exists()), None)
+    if feed is None:
+        pytest.skip("the North Lincolnshire feed is not in tests/integration/directory/data/")
+    return import_directory(feed, "north-lincolnshire")
+
+
+def test_the_north_lincolnshire_feed_is_served_valid_page_by_page_and_service_by_service(
+        north_lincolnshire):
+    services = every_page("/oruk/services", "/services", per_page=200)
+    assert len(services) == Service.objects.count() >= 738
+    for url, openapi_path in LISTS.items():  # the feed has no locations: that list is empty
+        every_page(url, openapi_path, per_page=200)
+    for service in services:
+        body = valid(f"/oruk/services/{service['id']}", "/services/{id}")
+        assert body["name"] == service["name"]
+    for at in every_page("/oruk/service_at_locations", "/service_at_locations", per_page=200):
+        valid(f"/oruk/service_at_locations/{at['id']}", "/service_at_locations/{id}")
+    for organization in every_page("/oruk/organizations", "/organizations", per_page=200):
+        valid(f"/oruk/organizations/{organization['id']}", "/organizations/{id}")
+    for term in every_page("/oruk/taxonomy_terms", "/taxonomy_terms", per_page=200):
+        valid(f"/oruk/taxonomy_terms/{term['id']}", "/taxonomy_terms/{id}")
