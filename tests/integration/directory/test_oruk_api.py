@@ -233,6 +233,23 @@ def test_taxonomy_organisation_and_modified_filters(world):
     assert [t["name"] for t in children] == ["Debt advice"]
 
 
+def test_uk_profile_age_and_schedule_filters(world):
+    def names(**query):
+        return [s["name"] for s in every_page("/oruk/services", "/services", **query)]
+
+    assert names(minimum_age="18") == ["Debt advice drop-in"]
+    assert names(maximum_age="100") == []
+    assert names(maximum_age="150") == ["Debt advice drop-in"]
+    assert names(day="TU") == ["Debt advice drop-in"]  # at the office, Tuesdays and Thursdays
+    assert names(day="monday") == ["Debt advice drop-in"]  # monthly, first Monday
+    assert names(day="Saturday") == ["Saturday walk"]  # the hall's own schedule
+    assert names(day="TU", start_time="09:30") == ["Debt advice drop-in"]
+    assert names(day="TU", start_time="10:30") == []
+    assert names(end_time="12:00") == ["Saturday walk"]
+    at_locations = every_page("/oruk/service_at_locations", "/service_at_locations", day="SA")
+    assert [x["service"]["name"] for x in at_locations] == ["Saturday walk"]
+
+
 def test_postcode_and_proximity_give_the_nearest_first_within_the_distance(world, centroids):
     services = every_page("/oruk/services", "/services", postcode="dn156aa", proximity="1000")
     # Office (both services there) is ~330 m from DN15 6AA; the hall ~3.3 km; online has none.
@@ -275,6 +292,10 @@ def test_pages_count_and_end_as_hsds_says(world):
     ({"search": "x" * 201}, "search", "at most 200 characters"),
     ({"full": "perhaps"}, "full", "not true or false"),
     ({"format": "ndjson"}, "format", "only json"),
+    ({"minimum_age": "-1"}, "minimum_age", "from 0 to 150"),
+    ({"maximum_age": "old"}, "maximum_age", "not a number"),
+    ({"day": "someday"}, "day", "not a day"),
+    ({"start_time": "25:00"}, "start_time", "not a time of day"),
     ({"page": ["1", "2"]}, "page", "more than once"),
 ])
 def test_a_bad_parameter_is_a_400_naming_it(world, query, parameter, says):
@@ -314,6 +335,8 @@ def test_read_only_with_a_cors_preflight(world):
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    head = client.head("/oruk/services")
+    assert head.status_code == 200 and head["Access-Control-Allow-Origin"] == "*"
     for method in ("post", "put", "patch", "delete"):
         response = getattr(client, method)("/oruk/services")
         assert response.status_code == 405, method

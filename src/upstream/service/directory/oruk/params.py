@@ -114,6 +114,47 @@ def metres(query, name: str) -> float | None:
     return distance
 
 
+def number(query, name: str, minimum: float = 0, maximum: float = 150) -> float | None:
+    """A number between ``minimum`` and ``maximum`` (an age), or None when absent or empty."""
+    value = _one(query, name)
+    if not value:
+        return None
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a number") from None
+    if not math.isfinite(parsed) or not minimum <= parsed <= maximum:
+        raise BadParameter(name, f"must be from {minimum:g} to {maximum:g}, not {value}")
+    return parsed
+
+
+def time_of_day(query, name: str) -> datetime.time | None:
+    """A time of day, ``HH:MM`` or ``HH:MM:SS``, or None when absent or empty."""
+    value = _one(query, name)
+    if not value:
+        return None
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a time of day (e.g. 09:30)") from None
+
+
+DAYS = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday", "FR": "friday",
+        "SA": "saturday", "SU": "sunday"}
+"""iCalendar day codes (as schedules' ``byday`` uses them) and the English day names."""
+
+
+def weekday(query, name: str) -> str | None:
+    """A day as its iCalendar code (``MO``): given as the code or the English name."""
+    value = (_one(query, name) or "").lower()
+    if not value:
+        return None
+    for code, day in DAYS.items():
+        if value in (code.lower(), day, day[:3]):
+            return code
+    raise BadParameter(name, f"{value!r} is not a day (e.g. MO or Monday)")
+
+
 @dataclass(frozen=True)
 class Paging:
     page: int

@@ -18,6 +18,7 @@ from upstream.service.directory.models import (
     Attribute,
     Location,
     Organization,
+    Schedule,
     Service,
     ServiceAtLocation,
     Taxonomy,
@@ -45,6 +46,39 @@ class ServiceFilters:
     organization_id: uuid.UUID | None = None
     modified_after: object = None
     near: Near | None = None
+    minimum_age: float | None = None
+    """UK profile: services whose minimum age is at least this."""
+    maximum_age: float | None = None
+    """UK profile: services whose maximum age is at most this."""
+    day: str | None = None
+    """UK profile: services with a schedule on this day (iCalendar code, ``MO``)."""
+    start_time: object = None
+    """UK profile: ... opening at or after this time."""
+    end_time: object = None
+    """UK profile: ... closing at or before this time."""
+
+    @property
+    def by_schedule(self) -> bool:
+        return any(v is not None for v in (self.day, self.start_time, self.end_time))
+
+
+def _scheduled_services(filters: ServiceFilters):
+    """Ids of services with one schedule meeting every schedule condition, whether the
+    schedule belongs to the service, to it at one of its locations, or to such a location."""
+    condition = Q()
+    if filters.day:
+        condition &= Q(byday__contains=filters.day)
+    if filters.start_time is not None:
+        condition &= Q(opens_at__gte=filters.start_time)
+    if filters.end_time is not None:
+        condition &= Q(closes_at__lte=filters.end_time)
+    schedules = Schedule.objects.filter(condition)
+    owners = ("service_id", "service_at_location__service_id",
+              "location__service_at_locations__service_id")
+    either = Q()
+    for owner in owners:
+        either |= Q(id__in=schedules.filter(**{f"{owner}__isnull": False}).values(owner))
+    return Service.objects.filter(either).values("id")
 
 
 def _squared_degrees(near: Near, prefix: str) -> ExpressionWrapper:
@@ -83,6 +117,12 @@ def _service_filter(filters: ServiceFilters, prefix: str = "") -> Q:
         condition &= Q(**{f"{prefix}organization_id": filters.organization_id})
     if filters.modified_after is not None:
         condition &= Q(**{f"{prefix}last_modified__gte": filters.modified_after})
+    if filters.minimum_age is not None:
+        condition &= Q(**{f"{prefix}minimum_age__gte": filters.minimum_age})
+    if filters.maximum_age is not None:
+        condition &= Q(**{f"{prefix}maximum_age__lte": filters.maximum_age})
+    if filters.by_schedule:
+        condition &= Q(**{f"{prefix}id__in": _scheduled_services(filters)})
     return condition
 
 

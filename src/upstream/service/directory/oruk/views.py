@@ -87,6 +87,11 @@ def _service_filters(query) -> queries.ServiceFilters:
         organization_id=params.identifier(query, "organization_id"),
         modified_after=params.date_time(query, "modified_after"),
         near=_near(query),
+        minimum_age=params.number(query, "minimum_age"),
+        maximum_age=params.number(query, "maximum_age"),
+        day=params.weekday(query, "day"),
+        start_time=params.time_of_day(query, "start_time"),
+        end_time=params.time_of_day(query, "end_time"),
     )
 
 
@@ -125,7 +130,10 @@ def openapi(request):
 @open_endpoint
 def services(request):
     """``GET /services``: filtered by ``search``, ``taxonomy_term_id``, ``taxonomy_id``,
-    ``organization_id``, ``modified_after``, ``postcode`` (+ ``proximity``: nearest first)."""
+    ``organization_id``, ``modified_after``, ``postcode`` (+ ``proximity``: nearest first),
+    and the UK profile's ``minimum_age``, ``maximum_age``, ``day``, ``start_time``,
+    ``end_time`` (as the profile words them: a service's minimum age at least, maximum age at
+    most the value; a schedule on the day, opening at or after and closing at or before)."""
     paging, full = _list_options(request.GET)
     found = queries.services(_service_filters(request.GET), full=full)
     render = Compiler.service if full else Compiler.service_summary
