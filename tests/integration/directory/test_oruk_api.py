@@ -99,6 +99,15 @@ def test_root_names_the_version_profile_and_openapi_document(world):
     document = get("/oruk/openapi.json").json()
     assert document["servers"] == [{"url": "http://testserver/oruk/"}]
     assert "/service_at_locations" in document["paths"]
+    services = {p["$ref"].rsplit("/", 1)[-1]
+                for p in document["paths"]["/services"]["get"]["parameters"]}
+    assert {"postcode", "proximity", "day", "start_time", "modified_after"} <= services
+    assert "minimal" not in services
+    assert document["components"]["parameters"]["start_time"]["schema"] == {
+        "type": "string", "format": "time"}
+    erratum = document["paths"]["/service_at_locations/{id}"]["get"]["responses"]["200"]
+    assert erratum["content"]["application/json"]["schema"]["$ref"].endswith(
+        "compiled/service_at_location.json")
     assert document["info"]["title"].startswith("Upstream")
 
 

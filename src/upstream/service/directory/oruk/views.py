@@ -16,7 +16,7 @@ from upstream.service.directory.oruk.http import json_response, open_endpoint
 from upstream.service.directory.oruk.params import BadParameter, Paging
 from upstream.service.directory.oruk.serialisers import Compiler
 from upstream.standards import postcode as postcodes
-from upstream.standards.openreferral.validation import HSDS_3, openapi_document
+from upstream.standards.openreferral.validation import HSDS_3, UK_PROFILE, openapi_document
 
 HSDS_VERSION = "3.0"
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
@@ -110,10 +110,39 @@ def root(request):
     })
 
 
+UNSUPPORTED_PARAMETERS = ("minimal", "full_service")
+"""HSDS parameters this API ignores; left out of the document it serves."""
+
+UK_PARAMETERS = ("minimum_age", "maximum_age", "day", "start_time", "end_time")
+"""UK profile parameters, served on ``/services`` and ``/service_at_locations``."""
+
+
+def _parameters_of_this_server(document: dict) -> None:
+    """Declare what this server accepts: the UK profile's filters and ``postcode`` +
+    ``proximity`` on ``/services`` too; not the HSDS parameters it ignores."""
+    components = document["components"]["parameters"]
+    uk = openapi_document(UK_PROFILE)["components"]["parameters"]
+    for name in UK_PARAMETERS:
+        components[name] = dict(uk[name])
+        if components[name]["schema"] == {"type": "time"}:  # not a JSON type; a time string
+            components[name]["schema"] = {"type": "string", "format": "time"}
+    for path in ("/services", "/service_at_locations"):
+        declared = document["paths"][path]["get"]["parameters"]
+        names = {p["$ref"].rsplit("/", 1)[-1] for p in declared}
+        extra = [n for n in (*UK_PARAMETERS, "postcode", "proximity") if n not in names]
+        declared += [{"$ref": f"#/components/parameters/{name}"} for name in extra]
+    for item in document["paths"].values():
+        operation = item["get"]
+        operation["parameters"] = [
+            p for p in operation.get("parameters", [])
+            if p.get("$ref", "").rsplit("/", 1)[-1] not in UNSUPPORTED_PARAMETERS]
+
+
 @open_endpoint
 def openapi(request):
     """This API's OpenAPI document: HSDS 3.0's, describing this service."""
     document = openapi_document(HSDS_3)
+    _parameters_of_this_server(document)
     document["info"] = {
         "title": "Upstream community service directory (Open Referral UK)",
         "version": HSDS_VERSION,
