@@ -151,11 +151,6 @@ def registry() -> Registry:
     return Registry().with_resources(resources).crawl()
 
 
-def schema_names(standard: Standard = HSDS_3) -> list[str]:
-    """The schema files a standard provides (``"service.json"``, ``"compiled/service.json"``)."""
-    return sorted(name for name in _files(standard) if name != "openapi.json")
-
-
 @functools.cache
 def _validator(root_url: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": root_url}, registry=registry(), format_checker=FORMATS)
