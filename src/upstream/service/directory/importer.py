@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import math
 import re
 import uuid
@@ -38,6 +39,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.text import slugify
+
+from upstream.standards import postcode
 
 from . import models as directory
 from .ids import derived_id, record_id
@@ -66,6 +69,15 @@ _PROVISION_KEYWORDS = (
 )
 _TABLE_OF_MODEL = {model: table for table, model in directory.HSDS_TABLES.items()}
 _BATCH = 500
+_ORIGINAL_ID_LENGTH = directory.Service._meta.get_field("original_id").max_length
+
+
+def _fit(original_id: str) -> str:
+    """An original id as stored: ids longer than the column keep their start and a digest."""
+    if len(original_id) <= _ORIGINAL_ID_LENGTH:
+        return original_id
+    digest = hashlib.sha256(original_id.encode()).hexdigest()[:32]
+    return f"{original_id[:_ORIGINAL_ID_LENGTH - 33]}~{digest}"
 
 
 def _stored_fields(model: type[models.Model]) -> list[models.Field]:
@@ -267,8 +279,13 @@ class _Loader:
             self.ids[table] = self._assign_ids(table, rows[table])
         terms_of_service = self._term_names_of_services(rows)
         for table in TABLES:
-            prepared = [p for p in (self._prepare(table, row, terms_of_service)
-                                    for row in rows[table].values()) if p is not None]
+            prepared = []
+            for row in rows[table].values():
+                ready = self._prepare(table, row, terms_of_service)
+                if ready is None:  # not imported (reported): nothing may refer to it
+                    self.ids[table].pop(row.original_id, None)
+                else:
+                    prepared.append(ready)
             self._judge(table, prepared)
             self._write(table, prepared, complete=source.complete)
 
@@ -280,6 +297,7 @@ class _Loader:
         merged: dict[str, dict[str, Row]] = {table: {} for table in TABLES}
         conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in rows:
+            row.original_id = _fit(row.original_id)
             first = merged[row.table].get(row.original_id)
             if first is None:
                 merged[row.table][row.original_id] = row
@@ -319,7 +337,7 @@ class _Loader:
             if _empty(organization):
                 service.notes.append("The feed names no organisation for this service: it is "
                                      "attached to a placeholder organisation.")
-            elif str(organization) not in rows["organization"] and not self._exists(
+            elif _fit(str(organization)) not in rows["organization"] and not self._exists(
                     "organization", str(organization)):
                 service.notes.append(f"The feed's organisation {organization} is not in the "
                                      "feed: the service is attached to a placeholder "
@@ -369,7 +387,7 @@ class _Loader:
     def _resolve(self, table: str, original_id: Any) -> uuid.UUID | None:
         if _empty(original_id):
             return None
-        original_id = str(original_id).strip()
+        original_id = _fit(str(original_id).strip())
         found = self.ids.get(table, {}).get(original_id)
         return found if found is not None else self._resolve_existing(table, original_id)
 
@@ -392,9 +410,9 @@ class _Loader:
         names: dict[str, list[str]] = defaultdict(list)
         for attribute in rows["attribute"].values():
             entity = str(attribute.values.get("link_entity") or "service").lower()
-            term = rows["taxonomy_term"].get(str(attribute.values.get("taxonomy_term_id")))
+            term = rows["taxonomy_term"].get(_fit(str(attribute.values.get("taxonomy_term_id"))))
             if entity.startswith("service") and term is not None:
-                names[str(attribute.values.get("link_id"))].append(
+                names[_fit(str(attribute.values.get("link_id")))].append(
                     str(term.values.get("name") or ""))
         return names
 
@@ -515,6 +533,9 @@ class _Loader:
                         p.reasons.append(f"Has no {name}.")
                     continue
                 problem = FIELD_CHECKS.get((table, name), lambda v: None)(value)
+                if problem is None and (table, name) == ("address", "postal_code"):
+                    p.values["postal_code"] = postcode.normalise(value)  # 'dn16 1ab' → 'DN16 1AB'
+
                 if problem is None and table == "service" and name == "maximum_age":
                     minimum = p.values.get("minimum_age")
                     if minimum is not None and value < minimum:
@@ -600,6 +621,8 @@ class _Loader:
     def _absent(self, table: str, model: type[models.Model], absent: list) -> int:
         if table not in _KEPT_WHEN_ABSENT:
             ids = [obj.id for obj in absent]
+            for obj in absent:
+                self.ids[table].pop(obj.original_id, None)
             if table != "attribute":
                 directory.Attribute.objects.filter(link_id__in=ids).delete()
             model.objects.filter(id__in=ids).delete()

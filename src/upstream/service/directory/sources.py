@@ -25,6 +25,7 @@ a CSV row that cannot be parsed) raises ``FeedError`` naming file, record and fi
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
         "locations": ("location", "organization_id"),
         "programs": ("program", "organization_id"),
         "organization_identifiers": ("organization_identifier", "organization_id"),
+        "services": ("service", "organization_id"),
     },
     "contact": {"phones": ("phone", "contact_id")},
     "phone": {"languages": ("language", "phone_id")},
@@ -80,7 +82,8 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
 _OBJECTS: dict[str, dict[str, tuple[str, str]]] = {
     "service": {"organization": ("organization", "organization_id"),
                 "program": ("program", "program_id")},
-    "service_at_location": {"location": ("location", "location_id")},
+    "service_at_location": {"location": ("location", "location_id"),
+                            "service": ("service", "service_id")},
     "attribute": {"taxonomy_term": ("taxonomy_term", "taxonomy_term_id")},
     "taxonomy_term": {"taxonomy_detail": ("taxonomy", "taxonomy_id")},
 }
@@ -118,6 +121,15 @@ _CSV_TABLES = {
     "required_documents": "required_document", "taxonomies": "taxonomy",
     "taxonomy_terms": "taxonomy_term", "attributes": "attribute",
 }
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _organization_of(row: "Row") -> str | None:
+    value = row.values.get("organization_id")
+    return None if _empty(value) else str(value)
 
 
 class FeedError(Exception):
@@ -161,18 +173,33 @@ def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
         raise FeedError(str(path), "no such file or folder")
     if path.is_dir() or path.name == "datapackage.json" or path.suffix.lower() == ".csv":
         return _read_tabular_files(path, known_fields)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FeedError(str(path), f"not UTF-8 text (byte {error.start})") from None
+    text, encoding_note = _decode(path.name, path.read_bytes())
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(str(path), f"not valid JSON: {error.msg} at line {error.lineno} "
                                    f"column {error.colno}") from None
     if isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):
-        return _read_tabular_json(path, data, known_fields)
-    return _read_service_json(path, data, known_fields)
+        source = _read_tabular_json(path, data, known_fields)
+    else:
+        source = _read_service_json(path, data, known_fields)
+    source.notes.extend([encoding_note] if encoding_note else [])
+    return source
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (with or without a byte-order mark); failing that Windows-1252, as spreadsheets
+    export it, with a note for the report."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        try:
+            return data.decode("cp1252"), (f"{name} is not UTF-8 (first at line {line}): read "
+                                           "as Windows-1252; check accented letters.")
+        except UnicodeDecodeError:
+            raise FeedError(name, f"not UTF-8 text (byte {error.start})",
+                            f"line {line}") from None
 
 
 # --- JSON (HSDS 3.0 compiled services, ORUK v1 lists) -------------------------------------
@@ -182,8 +209,9 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
     notes: list[str] = []
     complete = True
     if isinstance(data, dict):
-        items_key = next((k for k in ("contents", "content", "items", "data", "services")
-                          if isinstance(data.get(k), list)), None)
+        items_key = None if "id" in data else next(
+            (k for k in ("contents", "content", "items", "data", "services")
+             if isinstance(data.get(k), list)), None)
         if items_key:
             items = data[items_key]
             pages = data.get("total_pages", data.get("totalPages"))
@@ -210,9 +238,29 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
                                        f"{type(item).__name__}", record)
         if item.get("id") not in (None, ""):
             record += f" (id {item['id']})"
-        reader.service(item, record)
+        kind = _kind_of(item)
+        if kind == "service":
+            reader.service(item, record)
+        else:  # HSDS API responses for an organisation or a service at a location
+            reader.record(kind, item, record, parent=None, fallback_id=record)
     return Source(path, "oruk-v1-json" if legacy else "hsds-3.0-json", reader.rows, notes,
                   complete)
+
+
+_ORGANIZATION_MARKERS = {"organization_identifiers", "programs", "services", "website",
+                         "year_incorporated", "legal_status", "tax_status"}
+_SERVICE_MARKERS = {"status", "organization", "organization_id", "service_at_locations",
+                    "regular_schedules", "service_taxonomys"}
+
+
+def _kind_of(item: dict) -> str:
+    """Which HSDS object a top-level JSON item is: a service (the usual case), an
+    organisation or a service at a location."""
+    if isinstance(item.get("service"), dict) and "location" in item:
+        return "service_at_location"
+    if _ORGANIZATION_MARKERS & set(item) and not _SERVICE_MARKERS & set(item):
+        return "organization"
+    return "service"
 
 
 class _JsonFlattener:
@@ -272,11 +320,6 @@ class _JsonFlattener:
         elif isinstance(original_id, (dict, list)):
             raise FeedError(self.file, "an id must be text or a number", where, "id")
         row = Row(table, str(original_id), {}, where, notes=notes)
-        if parent is not None:
-            parent_table, parent_id, reference = parent
-            if reference == "link_id":
-                row.values["link_entity"] = parent_table
-            row.values[reference] = parent_id
         aliases = _ALIASES.get(table, {})
         known = self.known[table]
         children: list[tuple[str, Any]] = []
@@ -297,7 +340,13 @@ class _JsonFlattener:
                 row.values[aliases[key]] = value
             else:
                 row.extensions[key] = value
+        if parent is not None:  # the nesting says whose record this is
+            parent_table, parent_id, reference = parent
+            if reference == "link_id":
+                row.values["link_entity"] = parent_table
+            row.values[reference] = parent_id
         self.rows.append(row)
+        children.sort(key=lambda child: child[0] != "organization")  # before its program
         for key, value in children:
             self._children(table, row, key, value, where)
         return row
@@ -313,6 +362,11 @@ class _JsonFlattener:
             child = self.record(child_table, value, f"{where} › {key}", None,
                                 f"{row.original_id}/{key}")
             row.values[reference] = child.original_id
+            if child_table == "program" and _empty(child.values.get("organization_id")):
+                # A service's program belongs to the service's organisation.
+                organization = _organization_of(row)
+                if organization:
+                    child.values["organization_id"] = organization
             return
         if not isinstance(value, list):
             raise FeedError(self.file, f"must be a list, found {type(value).__name__}",
@@ -461,6 +515,7 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
     if not files:
         raise FeedError(str(path), "no CSV files found")
     rows: list[Row] = []
+    read: set[Path] = set()
     for csv_path, table in files:
         if table is None:
             notes.append(f"{csv_path.name}: not an HSDS table the directory stores; "
@@ -468,23 +523,22 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
             continue
         if not csv_path.is_file():
             raise FeedError(csv_path.name, "the data package lists this file but it is missing")
-        rows.extend(_read_csv(csv_path, table, known_fields[table]))
+        if csv_path.resolve() in read:
+            continue
+        read.add(csv_path.resolve())
+        file_rows, encoding_note = _read_csv(csv_path, table, known_fields[table])
+        rows.extend(file_rows)
+        notes.extend([encoding_note] if encoding_note else [])
     return Source(path, "hsds-3.0-tabular", rows, notes)
 
 
-def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
-    data = csv_path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise FeedError(csv_path.name, f"not UTF-8 text (byte {error.start})",
-                        f"line {line}") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+def _read_csv(csv_path: Path, table: str, known: set[str]) -> tuple[list[Row], str | None]:
+    text, encoding_note = _decode(csv_path.name, csv_path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        return []
+        return [], encoding_note
     except csv.Error as error:
         raise FeedError(csv_path.name, f"cannot be read as CSV: {error}", "line 1") from None
     header = [name.strip() for name in header]
@@ -507,7 +561,7 @@ def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
                                            f"{len(header)} columns", where)
         record = dict(zip(header, values, strict=True))
         rows.append(_tabular_row(csv_path.name, table, record, where, known))
-    return rows
+    return rows, encoding_note
 
 
 def _read_tabular_json(path: Path, data: dict, known_fields: dict[str, set[str]]) -> Source:
