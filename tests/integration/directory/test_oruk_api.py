@@ -24,6 +24,7 @@ from upstream.service.directory.models import (
 )
 from upstream.standards.openreferral.validation import check_response
 
+from .conftest import LEGACY_FULL, NORTH_LINCOLNSHIRE, write_json
 from .oruk_world import CENTROIDS, build_directory, link, write_centroids
 
 pytestmark = pytest.mark.django_db
@@ -438,20 +439,12 @@ def test_answers_are_json_that_round_trips(world):
 
 # A real council feed ------------------------------------------------------------------------
 
-NORTH_LINCOLNSHIRE = [
-    Path(__file__).parent / "data" / "north-lincolnshire-services.json",
-    Path("/work/shared/reference/oruk-feeds/north-lincolnshire-services.json"),
-]
-"""The feed as the directory tests keep it, or the reference copy it came from."""
+EXAMPLES = Path(__file__).parents[2] / "unit" / "openreferral_examples"
 
 
 @pytest.fixture
-def north_lincolnshire(db, tmp_path, settings):
-    settings.VAR_DIR = tmp_path
-    feed = next((p for p in NORTH_LINCOLNSHIRE if p.exists()), None)
-    if feed is None:
-        pytest.skip("the North Lincolnshire feed is not in tests/integration/directory/data/")
-    return import_directory(feed, "north-lincolnshire")
+def north_lincolnshire(db):
+    return import_directory(NORTH_LINCOLNSHIRE, "north-lincolnshire")
 
 
 def test_the_north_lincolnshire_feed_is_served_valid_page_by_page_and_service_by_service(
@@ -469,3 +462,42 @@ def test_the_north_lincolnshire_feed_is_served_valid_page_by_page_and_service_by
         valid(f"/oruk/organizations/{organization['id']}", "/organizations/{id}")
     for term in every_page("/oruk/taxonomy_terms", "/taxonomy_terms", per_page=200):
         valid(f"/oruk/taxonomy_terms/{term['id']}", "/taxonomy_terms/{id}")
+
+
+def _serves_everything_valid() -> None:
+    for url, openapi_path in LISTS.items():
+        detail = "/service_at_locations/{id}" if url.endswith("locations") else (
+            openapi_path + "/{id}")
+        for item in every_page(url, openapi_path, per_page=200):
+            valid(f"{url}/{item['id']}", detail)
+
+
+@pytest.mark.parametrize("example", ["hsds-3.0", "uk-profile"])
+def test_an_official_example_service_comes_back_out_as_it_went_in(db, tmp_path, example):
+    source = json.loads((EXAMPLES / example / "service_full.json").read_text())
+    import_directory(write_json(tmp_path / "example.json", source), f"example-{example}")
+    _serves_everything_valid()
+    served = valid(f"/oruk/services/{source['id']}", "/services/{id}")
+    for name in ("name", "description", "status", "url", "email", "minimum_age",
+                 "maximum_age", "assured_date"):
+        expected = source.get(name)
+        if expected not in (None, ""):  # text is stored without surrounding spaces
+            assert served[name] == (expected.strip() if isinstance(expected, str)
+                                    else expected), name
+    assert "assurer_email" not in served
+    assert served["organization"]["id"] == source["organization"]["id"]
+    assert sorted(p["id"] for p in served["phones"]) == sorted(
+        p["id"] for p in source.get("phones", []))
+    assert sorted(x["id"] for x in served["service_at_locations"]) == sorted(
+        x["id"] for x in source["service_at_locations"])
+
+
+def test_a_full_legacy_oruk_page_is_served_valid(db, tmp_path):
+    page = {"totalElements": 1, "totalPages": 1, "number": 1, "content": [LEGACY_FULL]}
+    import_directory(write_json(tmp_path / "council.json", page), "council")
+    _serves_everything_valid()
+    [service] = every_page("/oruk/services", "/services")
+    body = valid(f"/oruk/services/{service['id']}", "/services/{id}")
+    assert body["service_at_locations"][0]["location"]["name"] == "Civic Centre"
+    assert {a["taxonomy_term"]["name"] for a in body["attributes"]} >= {
+        "Debt advice", "Befriending"}
