@@ -83,7 +83,31 @@ def test_a_list_and_a_paginated_page_of_services_are_read(tmp_path):
             "contents": [hsds_service()]}
     outcome = import_directory(write_json(tmp_path / "page.json", page), "page")
     assert Service.objects.filter(feed__name="page").count() == 1
-    assert any("page 1 of 2" in note for note in outcome.report.notes)
+    assert any("page.json is page 1 of 2" in note for note in outcome.report.notes)
+    outcome = import_directory(tmp_path / "page.json", "list")  # one page of the "list" feed
+    assert outcome.report.counts["service"]["absent"] == 0
+    assert not Service.objects.get(name="Walking group").needs_attention
+
+
+def test_a_folder_of_saved_pages_is_one_complete_feed(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for number in (1, 2):
+        write_json(folder / f"page-{number}.json", {
+            "totalElements": 2, "totalPages": 2, "number": number,
+            "content": [oruk_v1_service(number)]})
+    import_directory(folder, "council")
+    write_json(folder / "page-2.json", {"totalElements": 1, "totalPages": 1, "number": 1,
+                                        "content": []})
+    (folder / "page-1.json").unlink()
+    write_json(folder / "page-1.json", {"content": [oruk_v1_service(1)]})
+
+    outcome = import_directory(folder, "council")
+
+    assert outcome.report.source_format == "oruk-v1-json"
+    assert Service.objects.filter(feed__name="council").count() == 2
+    assert outcome.report.counts["service"]["absent"] == 1  # complete: service 2 has gone
+    assert Service.objects.get(original_id=oruk_v1_service(2)["id"]).needs_attention
 
 
 def test_an_hsds_organization_response_brings_its_services(tmp_path):

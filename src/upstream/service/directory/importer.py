@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import math
 import re
@@ -43,6 +44,7 @@ from django.utils.text import slugify
 from upstream.standards import postcode
 
 from . import models as directory
+from .html_text import plain_text
 from .ids import derived_id, record_id
 from .quality import FIELD_CHECKS, REQUIRED, AttentionItem, QualityReport
 from .sources import TABLES, FeedError, Row, Source, read_source
@@ -80,6 +82,7 @@ def _fit(original_id: str) -> str:
     return f"{original_id[:_ORIGINAL_ID_LENGTH - 33]}~{digest}"
 
 
+@functools.cache
 def _stored_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _PROVENANCE]
 
@@ -140,14 +143,8 @@ class _Unstorable(ValueError):
     """A value that does not fit its column; the message says why."""
 
 
-_LOOKS_LIKE_HTML_FIELDS = {"email", "url", "website", "uri", "logo", "schedule_link",
-                           "term_uri", "link_type", "link_entity"}
-
-
 def _convert(model_field: models.Field, raw: Any) -> Any:
     """The stored value of ``raw`` (already known not to be empty) for ``model_field``."""
-    from .html_text import plain_text
-
     if isinstance(raw, (dict, list)):
         raise _Unstorable("is a structure, not a single value")
     if isinstance(model_field, models.BooleanField):
@@ -205,11 +202,7 @@ def _convert(model_field: models.Field, raw: Any) -> Any:
             raise _Unstorable("not a time like 09:30")
         return moment
     # Text.
-    text = str(raw)
-    if model_field.attname not in _LOOKS_LIKE_HTML_FIELDS:
-        text = plain_text(text)
-    else:
-        text = text.strip()
+    text = plain_text(str(raw))  # every text field: no markup survives anywhere
     if model_field.choices:
         by_key = {str(key).lower(): key for key, _ in model_field.choices}
         key = by_key.get(text.lower().replace("_", " ")) or by_key.get(text.lower())

@@ -163,6 +163,7 @@ class Source:
     rows: list[Row]
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False for one page of a paginated feed: absences mean nothing
+    pages: int | None = None  # how many pages the feed says it has, when it says
 
 
 def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
@@ -171,8 +172,31 @@ def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
     path = Path(path)
     if not path.exists():
         raise FeedError(str(path), "no such file or folder")
+    if path.is_dir() and not any(path.glob("*.csv")) and any(path.glob("*.json")) and not (
+            path / "datapackage.json").exists():
+        return _read_json_pages(path, known_fields)
     if path.is_dir() or path.name == "datapackage.json" or path.suffix.lower() == ".csv":
         return _read_tabular_files(path, known_fields)
+    return _read_json_file(path, known_fields)
+
+
+def _read_json_pages(folder: Path, known_fields: dict[str, set[str]]) -> Source:
+    """A folder of JSON files, e.g. every page of a paginated feed saved one file a page: one
+    feed, read in file-name order. Complete when no page says more pages exist than the folder
+    holds."""
+    pages = [_read_json_file(page, known_fields) for page in sorted(folder.glob("*.json"))]
+    formats = {page.format for page in pages}
+    expected = max((page.pages or 1 for page in pages), default=1)
+    complete = all(page.complete for page in pages) or expected <= len(pages)
+    notes = [note for page in pages for note in page.notes
+             if not complete or " of a paginated feed" not in note]
+    if complete and expected > 1:
+        notes.append(f"{len(pages)} pages of a paginated feed read from {folder.name}.")
+    return Source(folder, "oruk-v1-json" if "oruk-v1-json" in formats else formats.pop(),
+                  [row for page in pages for row in page.rows], notes, complete)
+
+
+def _read_json_file(path: Path, known_fields: dict[str, set[str]]) -> Source:
     text, encoding_note = _decode(path.name, path.read_bytes())
     try:
         data = json.loads(text)
@@ -207,7 +231,7 @@ def _decode(name: str, data: bytes) -> tuple[str, str | None]:
 
 def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]]) -> Source:
     notes: list[str] = []
-    complete = True
+    complete, pages = True, None
     if isinstance(data, dict):
         items_key = None if "id" in data else next(
             (k for k in ("contents", "content", "items", "data", "services")
@@ -215,10 +239,12 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
         if items_key:
             items = data[items_key]
             pages = data.get("total_pages", data.get("totalPages"))
-            if isinstance(pages, int) and pages > 1:
+            pages = pages if isinstance(pages, int) else None
+            if pages and pages > 1:
                 complete = False
-                notes.append(f"The file is page {data.get('page_number', data.get('number', '?'))}"
-                             f" of {pages} of a paginated feed: only this page was imported.")
+                notes.append(f"{path.name} is page "
+                             f"{data.get('page_number', data.get('number', '?'))} of {pages} of a "
+                             "paginated feed: records missing from it are not flagged as gone.")
         elif "id" in data or "name" in data:
             items = [data]
         else:
@@ -244,7 +270,7 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
         else:  # HSDS API responses for an organisation or a service at a location
             reader.record(kind, item, record, parent=None, fallback_id=record)
     return Source(path, "oruk-v1-json" if legacy else "hsds-3.0-json", reader.rows, notes,
-                  complete)
+                  complete, pages)
 
 
 _ORGANIZATION_MARKERS = {"organization_identifiers", "programs", "services", "website",
