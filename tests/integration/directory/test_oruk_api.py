@@ -376,6 +376,17 @@ def test_a_signed_in_users_answers_are_not_stored(world, django_user_model):
     assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
 
 
+def test_a_session_waiting_for_its_two_factor_code_still_reads_the_api(
+        world, django_user_model, plain_force_login):
+    user = django_user_model.objects.create_user(username="lead", password=None,
+                                                 role=Role.TEAM_LEAD)
+    client = Client()
+    client.force_login(user)  # signed in, no second factor yet
+    page = client.get("/people/search/")
+    assert page.status_code == 302 and "/accounts/" in page["Location"]  # to the code step
+    assert get("/oruk/services", client=client).status_code == 200
+
+
 def test_errors_are_not_cached(world):
     response = get("/oruk/services", page="0")
     assert "no-store" in response["Cache-Control"]
