@@ -103,6 +103,12 @@ PUBLIC = {"healthz", "status", "accessibility", "privacy", "help", "accounts:log
           "accounts:login_code"}
 """Pages meant to be open to anyone."""
 
+PUBLIC |= {f"oruk:{name}" for name in (
+    "root", "openapi", "services", "service", "services_at_locations", "service_at_location",
+    "organizations", "organization", "taxonomies", "taxonomy", "taxonomy_terms",
+    "taxonomy_term", "unknown")}
+"""The open directory API (Open Referral UK requires it be open, without keys)."""
+
 OK = {200, 302, 405}
 """An allowed user's GET: the page, a redirect onwards, or 405 for a POST-only action."""
 

@@ -27,8 +27,9 @@ from upstream.service.accounts import services
 SIGNED_IN_AT = "upstream_signed_in_at"
 """Session key: when (Unix time) the user signed in."""
 
-OPEN_PATHS = ("/static/", "/api/", "/healthz")
-"""Paths that need no verified session (the API authenticates by token)."""
+OPEN_PATHS = ("/static/", "/api/", "/healthz", "/oruk/")
+"""Paths that need no verified session (the API authenticates by token; the open directory
+API at ``/oruk/`` needs no sign-in at all)."""
 
 
 @receiver(user_logged_in, dispatch_uid="upstream-signed-in-at")

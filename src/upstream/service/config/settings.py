@@ -297,3 +297,8 @@ UPSTREAM_NOTIFY_BASE_URL = os.environ.get(
 UPSTREAM_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_SMS_TEMPLATE_ID", "")
 UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID", "")
 UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID", "")
+
+# Postcode centroids for the open directory API's postcode + proximity search: a CSV from the
+# ONS Postcode Directory (columns pcds, lat, long; directory/oruk/postcode_centroids.py).
+# Empty: the API answers postcode searches with 501.
+UPSTREAM_POSTCODE_CENTROIDS_CSV = os.environ.get("UPSTREAM_POSTCODE_CENTROIDS_CSV", "")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("outcomes/", include("upstream.service.outcomes.urls")),
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
+    path("oruk/", include("upstream.service.directory.oruk.urls")),
     path("admin/", admin.site.urls),
 ]
 
