@@ -27,6 +27,7 @@ urlpatterns = [
     path("insights/", include("upstream.service.insights.urls")),
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
+    path("directory/", include("upstream.service.directory.search_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -259,7 +259,7 @@ def restriction(term: TaxonomyTerm) -> str:
     return names.get(code, term.name)
 
 
-def _rules(schedules) -> list[opening_times.Rule]:
+def schedule_rules(schedules) -> list[opening_times.Rule]:
     return [opening_times.Rule(
         freq=s.freq, interval=s.interval, byday=s.byday, bymonthday=s.bymonthday,
         dtstart=s.dtstart, until=s.until, count=s.count, valid_from=s.valid_from,
@@ -294,6 +294,6 @@ def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
             words=[w for w in words if any(t.startswith(w) for t in own_words)],
             miles=near[0] if near else None,
             location=locations.get(near[1]) if near else next(iter(locations.values()), None),
-            next_opening=opening_times.soonest(_rules(schedules), at),
+            next_opening=opening_times.soonest(schedule_rules(schedules), at),
             restrictions=restrictions))
     return results

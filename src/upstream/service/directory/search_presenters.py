@@ -8,10 +8,11 @@ import datetime
 from dataclasses import dataclass
 
 from upstream.service.directory.models import Service
-from upstream.service.directory.search import Result
+from upstream.service.directory.search import Result, restriction, schedule_rules
 from upstream.service.ui import format as fmt
 from upstream.service.ui.tags import Tag, capacity_tag
-from upstream.standards.opening_times import Opening
+from upstream.standards.opening_times import Opening, soonest
+from upstream.standards.taxonomy import TERMS
 
 STALE_AFTER_DAYS = 365
 """A record not verified for this long is flagged as possibly out of date."""
@@ -106,3 +107,78 @@ def rows(results: list[Result], now: datetime.datetime) -> list[ResultRow]:
             str(service.id), service.name or "(no name given)", service.organization.name,
             " · ".join(why(result, now)), capacity_tag(service.accepting_referrals), address))
     return shown
+
+
+@dataclass(frozen=True)
+class ServiceDetail:
+    """One service's page: summary rows (label, value) and its locations."""
+
+    name: str
+    organization: str
+    description: str
+    capacity: Tag
+    rows: list[tuple[str, str]]
+    locations: list[tuple[str, str]]
+    """(address, accessibility) per location."""
+    stale: str | None
+
+
+def _ages(service: Service) -> str:
+    low, high = service.minimum_age, service.maximum_age
+    if low is None and high is None:
+        return "Any age"
+    if high is None:
+        return f"{low:g} and over"
+    return f"{low or 0:g} to {high:g}"
+
+
+def _schedule_text(schedule) -> str:
+    if schedule.description:
+        return schedule.description
+    days = ", ".join(filter(None, schedule.byday.split(",")))
+    hours = (f"{schedule.opens_at:%H:%M} to {schedule.closes_at:%H:%M}"
+             if schedule.opens_at and schedule.closes_at else "")
+    return " ".join(filter(None, [schedule.freq.title(), days, hours])) or "Not given"
+
+
+def detail(service: Service, attributes, now: datetime.datetime) -> ServiceDetail:
+    """The service page's content (``attributes``: the service's HSDS attributes)."""
+    needs = [a.taxonomy_term.name for a in attributes
+             if not a.taxonomy_term.code.startswith(("sex:", "condition:"))]
+    limits = [restriction(a.taxonomy_term) for a in attributes
+              if a.taxonomy_term.code.startswith(("sex:", "condition:"))]
+    themes = sorted({TERMS[TERMS[a.taxonomy_term.code].theme].label for a in attributes
+                     if a.taxonomy_term.code in TERMS})
+    schedules = list(service.schedules.all())
+    costs = [f"{c.option}: £{c.amount:.2f}" if c.amount else (c.option or "Free")
+             for c in service.cost_options.all()]
+    rows = [
+        ("Needs", ", ".join(needs) or "Not filed under any need"),
+        ("Themes", ", ".join(themes) or "None"),
+        ("Type of provision", service.get_provision_type_display()),
+        ("Who it is for", "; ".join(filter(None, [service.eligibility_description, _ages(service),
+                                                  *limits]))),
+        ("Capacity", ", ".join(capacity_text(service))),
+        ("Opening times", "; ".join(_schedule_text(s) for s in schedules) or "Not given"),
+        ("Next open", opening_text(soonest(schedule_rules(schedules), now), now)),
+        ("How to get help", service.application_process or "Not given"),
+        ("Cost", "; ".join(costs) or service.fees_description or "Not given"),
+        ("Languages", ", ".join(lang.name for lang in service.languages.all()) or "Not given"),
+        ("Area served", ", ".join(a.name for a in service.service_areas.all()) or "Not given"),
+        ("Phone", ", ".join(p.number for p in service.phones.all()) or "Not given"),
+        ("Email", service.email or "Not given"),
+        ("Website", service.url or "Not given"),
+        ("Last verified", fmt.long_date(service.last_verified, empty="Never")),
+    ]
+    locations = []
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        address = next(iter(location.addresses.all()), None)
+        text = ", ".join(filter(None, [location.name, address.address_1, address.city,
+                                       address.postal_code])) if address else location.name
+        access = "; ".join(a.description for a in location.accessibility.all())
+        locations.append((text or "Address not given", access or "Not given"))
+    return ServiceDetail(
+        service.name or "(no name given)", service.organization.name, service.description,
+        capacity_tag(service.accepting_referrals), rows, locations,
+        verified_text(service, now.date()))
