@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from the referrals tests)
 """The staff directory pages: find a service (need, words, postcode distance, filters) and a
 service's details; only link workers and team leads."""
 
