@@ -9,6 +9,7 @@ import typer
 from upstream.casefinding.command import find, push_worklist
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
+from upstream.service.directory.command import directory
 from upstream.synth.command import synth
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.command("push-worklist")(push_worklist)
 app.command()(migrate)
 app.command("db-roles")(db_roles)
 app.add_typer(audit, name="audit")
+app.add_typer(directory, name="directory")
 
 if __name__ == "__main__":
     app()
