@@ -5,9 +5,10 @@
 informal provision community links officers grow (faith groups, peer support, befriending,
 volunteering, community groups). Each has an organisation, one or two locations with synthetic
 coordinates around the demo area (the London outward codes the demo people live in), weekly or
-monthly schedules, an age range, sometimes a sex or condition it is for, a cost, languages, and
-the directory extensions ``accepting_referrals``, ``waiting_time_days``, ``last_verified`` and
-``provision_type``. The same seed and count always give the same JSON, ids included.
+monthly schedules, an age range, sometimes a sex or condition it is for, a cost, languages, the
+date it was last checked (``assured_date``), informal provision as a term, and the directory
+extensions ``accepting_referrals`` and ``waiting_time_days``. The same seed and count always
+give the same JSON, ids included.
 
 Coordinates and postcodes are made up: ``DEMO_POSTCODE_AREAS`` gives each outward code a
 synthetic centroid and ``demo_centroid`` places a full postcode near it, so the demo can
@@ -35,6 +36,13 @@ from upstream.standards.taxonomy import (
 )
 
 DEFAULT_SERVICES = 400
+
+PROVISION_TAXONOMY = "Upstream provision types"
+PROVISION_TYPES = {"community_group": "Community group", "faith_group": "Faith group",
+                   "peer_support": "Peer support", "befriending": "Befriending",
+                   "volunteering": "Volunteering opportunity"}
+"""Informal provision, filed as a term (``link_type`` "provision") so any HSDS reader sees it;
+the names are the directory's ``Service.ProvisionType`` labels, which its importer reads."""
 _NAMESPACE = uuid.UUID("5b0c6f5e-2f53-4d84-9c1f-4f0f3b1c9a10")
 
 @dataclass(frozen=True)
@@ -268,6 +276,13 @@ def _eligibility_term(code: str, name: str) -> dict:
             "taxonomy_id": _id("taxonomy", ELIGIBILITY_TAXONOMY)}
 
 
+def _provision_term(provision: str) -> dict:
+    name = PROVISION_TYPES[provision]
+    return {"id": _id("provision", provision), "code": provision, "name": name,
+            "description": f"Informal provision: {name.lower()}", "taxonomy": PROVISION_TAXONOMY,
+            "taxonomy_id": _id("taxonomy", PROVISION_TAXONOMY)}
+
+
 def _attribute(service_id: str, term: dict, link_type: str) -> dict:
     return {"id": _id(service_id, "attribute", term["id"]), "link_id": service_id,
             "link_type": link_type, "link_entity": "service", "taxonomy_term_id": term["id"],
@@ -352,9 +367,8 @@ def _service(rng: random.Random, index: int, code: str, today: date) -> dict:
         "service_areas": [{"id": _id(service_id, "area"), "service_id": service_id,
                            "name": area.name, "description": f"People living in or near "
                                                              f"{area.name}"}],
-        # Directory extensions (ADR 0013).
-        "provision_type": provision,
-        "last_verified": str(today - timedelta(days=int(rng.triangular(0, 540, 60)))),
+        # When the publisher last checked it: the directory's "last verified" (ADR 0013).
+        "assured_date": str(today - timedelta(days=int(rng.triangular(0, 540, 60)))),
     }
     if max_age is not None:
         service["maximum_age"] = max_age
@@ -378,6 +392,8 @@ def _service(rng: random.Random, index: int, code: str, today: date) -> dict:
     terms = [code] + ([_SECOND_TERMS[code]] if code in _SECOND_TERMS and rng.random() < 0.35
                       else [])
     attributes = [_attribute(service_id, as_hsds_term(t), "need") for t in terms]
+    if provision != "formal":
+        attributes.append(_attribute(service_id, _provision_term(provision), "provision"))
     for word, condition in _CONDITION_BY_NAME.items():
         if word in name:
             attributes.append(_attribute(service_id, _eligibility_term(

@@ -40,11 +40,12 @@ def test_every_sub_theme_has_services_and_ids_are_unique(services):
 
 
 def test_informal_provision_and_extensions_are_present(services):
-    kinds = Counter(s["provision_type"] for s in services)
-    assert {"faith_group", "peer_support", "befriending", "volunteering",
-            "community_group", "formal"} <= set(kinds)
+    kinds = Counter(a["taxonomy_term"]["code"] for s in services for a in s["attributes"]
+                    if a["link_type"] == "provision")
+    assert set(kinds) == set(directory.PROVISION_TYPES)
+    assert len(services) - sum(kinds.values()) > len(services) / 2  # most are formal
     assert any(s.get("accepting_referrals") is False for s in services)
-    assert all("last_verified" in s for s in services)
+    assert all("assured_date" in s for s in services)
 
 
 def test_locations_are_near_the_demo_area_and_postcodes_have_centroids(services):
