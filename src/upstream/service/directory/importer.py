@@ -267,8 +267,13 @@ class _Loader:
             self.ids[table] = self._assign_ids(table, rows[table])
         terms_of_service = self._term_names_of_services(rows)
         for table in TABLES:
-            prepared = [p for p in (self._prepare(table, row, terms_of_service)
-                                    for row in rows[table].values()) if p is not None]
+            prepared = []
+            for row in rows[table].values():
+                ready = self._prepare(table, row, terms_of_service)
+                if ready is None:  # not imported (reported): nothing may refer to it
+                    self.ids[table].pop(row.original_id, None)
+                else:
+                    prepared.append(ready)
             self._judge(table, prepared)
             self._write(table, prepared, complete=source.complete)
 
@@ -600,6 +605,8 @@ class _Loader:
     def _absent(self, table: str, model: type[models.Model], absent: list) -> int:
         if table not in _KEPT_WHEN_ABSENT:
             ids = [obj.id for obj in absent]
+            for obj in absent:
+                self.ids[table].pop(obj.original_id, None)
             if table != "attribute":
                 directory.Attribute.objects.filter(link_id__in=ids).delete()
             model.objects.filter(id__in=ids).delete()

@@ -120,6 +120,15 @@ _CSV_TABLES = {
 }
 
 
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _organization_of(row: "Row") -> str | None:
+    value = row.values.get("organization_id")
+    return None if _empty(value) else str(value)
+
+
 class FeedError(Exception):
     """A feed that cannot be imported at all; the message names file, record and field."""
 
@@ -298,6 +307,7 @@ class _JsonFlattener:
             else:
                 row.extensions[key] = value
         self.rows.append(row)
+        children.sort(key=lambda child: child[0] != "organization")  # before its program
         for key, value in children:
             self._children(table, row, key, value, where)
         return row
@@ -313,6 +323,11 @@ class _JsonFlattener:
             child = self.record(child_table, value, f"{where} › {key}", None,
                                 f"{row.original_id}/{key}")
             row.values[reference] = child.original_id
+            if child_table == "program" and _empty(child.values.get("organization_id")):
+                # A service's program belongs to the service's organisation.
+                organization = _organization_of(row)
+                if organization:
+                    child.values["organization_id"] = organization
             return
         if not isinstance(value, list):
             raise FeedError(self.file, f"must be a list, found {type(value).__name__}",
