@@ -10,6 +10,7 @@ from upstream.casefinding.command import find, push_worklist
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.service.directory.command import directory
+from upstream.service.directory.postcodes_command import postcodes
 from upstream.synth.command import synth
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.command()(migrate)
 app.command("db-roles")(db_roles)
 app.add_typer(audit, name="audit")
 app.add_typer(directory, name="directory")
+app.command()(postcodes)
 
 if __name__ == "__main__":
     app()
