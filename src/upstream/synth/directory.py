@@ -278,7 +278,7 @@ def _eligibility_term(code: str, name: str) -> dict:
 
 def _provision_term(provision: str) -> dict:
     name = PROVISION_TYPES[provision]
-    return {"id": _id("provision", provision), "code": provision, "name": name,
+    return {"id": _id("provision", provision), "code": f"provision:{provision}", "name": name,
             "description": f"Informal provision: {name.lower()}", "taxonomy": PROVISION_TAXONOMY,
             "taxonomy_id": _id("taxonomy", PROVISION_TAXONOMY)}
 

@@ -58,6 +58,14 @@ def test_text_also_finds_words_in_services_filed_under_no_term():
     assert found[0].words == ["homeless"] and found[0].terms == []
 
 
+def test_everyday_words_reach_untagged_services_through_the_terms_synonyms():
+    make.service("We Are With You", description="Free support with drug & alcohol problems.")
+    make.service("Bar Bonby", description="A friendly pub.")
+    found = find(text="struggling with my drinking")
+    assert names(found) == ["We Are With You"]
+    assert "alcohol" in found[0].words
+
+
 def test_the_stronger_match_ranks_first():
     make.service("Befriending scheme", "befriending")
     make.service("Lunch club", "social_groups")

@@ -42,7 +42,7 @@ def test_every_sub_theme_has_services_and_ids_are_unique(services):
 def test_informal_provision_and_extensions_are_present(services):
     kinds = Counter(a["taxonomy_term"]["code"] for s in services for a in s["attributes"]
                     if a["link_type"] == "provision")
-    assert set(kinds) == set(directory.PROVISION_TYPES)
+    assert set(kinds) == {f"provision:{code}" for code in directory.PROVISION_TYPES}
     assert len(services) - sum(kinds.values()) > len(services) / 2  # most are formal
     assert any(s.get("accepting_referrals") is False for s in services)
     assert all("assured_date" in s for s in services)

@@ -46,6 +46,8 @@ EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.05
 DEFAULT_RADIUS_MILES = 5.0
 MOST_RESULTS = 20
+MOST_WORDS = 6
+WORDS_PER_TERM = 2
 CANDIDATES_NEAR = 3000
 """At most this many best-scoring services in the distance box are measured."""
 
@@ -56,7 +58,8 @@ i im in into is isnt it its just keep last like lot me more most much my need no
 off on one or our out over own really said say see she since so some still support than that
 the their them then there they thi to too two up very wa want way we week well were what when
 which who will with would year yet you your people person patient report mum dad son daughter
-wife husband partner family kid child children time thing thing going
+wife husband partner family kid child children time thing going struggling worried feel
+feeling
 """.split())
 """Words too common to say anything about a service (compared as normalised tokens)."""
 
@@ -132,8 +135,11 @@ def _term_ids(codes) -> dict[str, list]:
 
 def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[str]]:
     """What free text asks for: term code → weight, term code → the phrases that said so, and
-    the text's own significant words. A sub-theme spoken of directly weighs 3 + the match
-    strength; a theme spoken of only as a whole lends 1 + strength to its sub-themes."""
+    the words to look for in names and descriptions. A sub-theme spoken of directly weighs
+    3 + the match strength; a theme spoken of only as a whole lends 1 + strength to its
+    sub-themes. The words are the text's own significant words plus, for each sub-theme it
+    speaks of, its first one-word synonyms ("drinking" also looks for "alcohol"), so feeds
+    that file services under no taxonomy are searched in the same everyday terms."""
     weights: dict[str, int] = {}
     phrases: dict[str, list[str]] = defaultdict(list)
     for match in taxonomy.match_text(text):
@@ -142,11 +148,15 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
             weights[code] = max(weights.get(code, 0),
                                 (3 if direct else 1) + match.strength)
             phrases[code].extend(p for p in match.phrases if p not in phrases[code])
-    words = []
-    for word in taxonomy.tokens(text):
-        if len(word) >= 4 and word not in _STOPWORDS and word not in words:
-            words.append(word)
-    return weights, phrases, words[:8]
+    words = [w for w in dict.fromkeys(taxonomy.tokens(text))
+             if len(w) >= 4 and w not in _STOPWORDS][:MOST_WORDS]
+    for match in taxonomy.match_text(text):
+        if match.term.parent is None:
+            continue
+        synonyms = [tokens[0] for tokens in map(taxonomy.tokens, match.term.synonyms)
+                    if len(tokens) == 1 and len(tokens[0]) >= 4]
+        words += [w for w in dict.fromkeys(synonyms) if w not in words][:WORDS_PER_TERM]
+    return weights, phrases, words[:MOST_WORDS + 2 * WORDS_PER_TERM]
 
 
 def _word_score(word: str):
