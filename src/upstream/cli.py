@@ -11,6 +11,7 @@ from upstream.evaluation.command import evaluate
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.service.directory.command import directory
+from upstream.service.directory.postcodes_command import postcodes
 from upstream.service.outreach.command import outreach
 from upstream.synth.command import synth
 
@@ -31,6 +32,7 @@ app.add_typer(audit, name="audit")
 app.add_typer(outreach, name="outreach")
 app.add_typer(directory, name="directory")
 app.add_typer(evaluate, name="evaluate")
+app.command()(postcodes)
 
 if __name__ == "__main__":
     app()

@@ -126,6 +126,7 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
+    from upstream.standards import postcode_directory
     from upstream.standards.openreferral.validation import check_response
 
     started = time.perf_counter()
@@ -134,7 +135,8 @@ def main() -> int:
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     centroids = Path(tempfile.mkdtemp()) / "postcodes.csv"
     centroids.write_text(f"pcds,lat,long\n{POSTCODE},{CENTRE[0]},{CENTRE[1]}\n")
-    settings.UPSTREAM_POSTCODE_CENTROIDS_CSV = str(centroids)
+    settings.UPSTREAM_POSTCODE_DIRECTORY = centroids.with_suffix(".sqlite3")
+    postcode_directory.build(centroids, settings.UPSTREAM_POSTCODE_DIRECTORY)
     settings.ALLOWED_HOSTS = ["testserver"]
 
     middle_page = max(1, args.services // 50 // 2)

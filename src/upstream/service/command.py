@@ -107,6 +107,8 @@ def demo(
     database = var_dir / "demo.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["UPSTREAM_VAR_DIR"] = str(var_dir)
+    # Synthetic postcode centroids, apart from any real postcode directory in the var folder.
+    os.environ["UPSTREAM_POSTCODE_DIRECTORY"] = str(var_dir / "demo-postcodes.sqlite3")
     # A fresh secret key for this demo run, shared by the gunicorn workers (they inherit it).
     os.environ.setdefault("UPSTREAM_SECRET_KEY", secrets.token_urlsafe(50))
     _prepare(reset_database=database)

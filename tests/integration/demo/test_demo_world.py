@@ -2,17 +2,20 @@
 only, and built through the real services (so its records obey the service's rules)."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count
 
 from upstream.service.accounts.models import Role, User
 from upstream.service.demo.world import DEMO_PASSWORD, TEAMS, build_demo_world, plan_world
+from upstream.service.directory.models import Service
 from upstream.service.engagement.models import ContactAttempt, DischargeSummary, Goal
 from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode, Referral
 from upstream.service.referrals.states import CASELOAD, Status
 from upstream.standards import nhs_number, postcode
+from upstream.standards.postcode_directory import PostcodeDirectory
 
 SEED = 11
 
@@ -183,3 +186,11 @@ def test_the_record_carries_safety_child_details_notes_and_notifications(world):
     referrer = User.objects.get(username="nkechi.eze")
     assert Notification.objects.filter(recipient=referrer, read_at__isnull=True).count() == 3
     assert Notification.objects.filter(recipient=referrer).count() > 3
+
+
+@pytest.mark.django_db
+def test_the_directory_is_imported_and_demo_postcodes_have_centroids(world):
+    assert Service.objects.filter(original_id__gt="").count() == 400
+    lookup = PostcodeDirectory(settings.UPSTREAM_POSTCODE_DIRECTORY)
+    person = Person.objects.exclude(postcode="").first()
+    assert lookup.centroid(person.postcode) is not None

@@ -22,6 +22,7 @@ from upstream.service.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from upstream.standards import postcode_directory
 from upstream.standards.openreferral.validation import check_response
 
 from .conftest import LEGACY_FULL, NORTH_LINCOLNSHIRE, write_json
@@ -51,7 +52,8 @@ def world(db):
 def centroids(tmp_path, settings):
     path = tmp_path / "onspd.csv"
     write_centroids(path)
-    settings.UPSTREAM_POSTCODE_CENTROIDS_CSV = str(path)
+    settings.UPSTREAM_POSTCODE_DIRECTORY = tmp_path / "postcodes.sqlite3"
+    postcode_directory.build(path, settings.UPSTREAM_POSTCODE_DIRECTORY)
     return path
 
 
@@ -321,7 +323,7 @@ def test_postcode_search_needs_a_known_postcode_and_a_configured_directory(world
     unknown = get("/oruk/service_at_locations", postcode="DN99 9ZZ")  # no grid reference
     assert unknown.status_code == 400 and "not in the postcode directory" in (
         unknown.json()["error"])
-    settings.UPSTREAM_POSTCODE_CENTROIDS_CSV = ""
+    settings.UPSTREAM_POSTCODE_DIRECTORY = centroids.parent / "not-built.sqlite3"
     unconfigured = get("/oruk/services", postcode="DN15 6AA")
     assert unconfigured.status_code == 501
     assert unconfigured.json()["parameter"] == "postcode"

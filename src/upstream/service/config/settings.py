@@ -298,7 +298,7 @@ UPSTREAM_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_SMS_TEMPLATE_I
 UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID", "")
 UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID", "")
 
-# Postcode centroids for the open directory API's postcode + proximity search: a CSV from the
-# ONS Postcode Directory (columns pcds, lat, long; directory/oruk/postcode_centroids.py).
-# Empty: the API answers postcode searches with 501.
-UPSTREAM_POSTCODE_CENTROIDS_CSV = os.environ.get("UPSTREAM_POSTCODE_CENTROIDS_CSV", "")
+# Postcode centroids for directory distance search (standards/postcode_directory.py, ADR 0018):
+# built by `upstream postcodes ONSPD.csv`; the demo writes synthetic ones.
+UPSTREAM_POSTCODE_DIRECTORY = Path(os.environ.get(
+    "UPSTREAM_POSTCODE_DIRECTORY", VAR_DIR / "postcodes.sqlite3"))

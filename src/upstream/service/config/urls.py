@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
     path("oruk/", include("upstream.service.directory.oruk.urls")),
+    path("directory/", include("upstream.service.directory.search_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from upstream.service.accounts.models import Pathway, Role, Team, User
+from upstream.service.demo.directory import add_directory
 from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_days
 from upstream.service.demo.outcomes import add_outcomes
 from upstream.service.demo.outreach import add_outreach
@@ -323,6 +324,9 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
         add_schedules(staff, random.Random(f"{seed}-schedules"), heart=HEART.name,
                       programme_12_weeks=HIGH_INTENSITY_USE.name,
                       children=CHILDREN_AND_YOUNG_PEOPLE.name)
-        bar.update(task, description=f"Demo world built: {len(planned)} referrals")
+        bar.update(task, description="Community service directory")
+        services = add_directory(seed)
+        bar.update(task, description=f"Demo world built: {len(planned)} referrals, "
+                                     f"{services} community services")
     return logins
 

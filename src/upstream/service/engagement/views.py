@@ -17,6 +17,7 @@ from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import STAFF_ROLES, Role, User
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import listed, record, viewed
+from upstream.service.directory import suggestions as directory_suggestions
 from upstream.service.engagement import caseload as team_views
 from upstream.service.engagement import forms, presenters, services
 from upstream.service.engagement.models import DischargeSummary
@@ -191,7 +192,9 @@ def plan(request, episode_id: int):
         episode = _scoped(request, episode_id, "goals__reviews", "actions")
     return _page(request, episode, "plan.jinja", "plan", status=status, problem=problem,
                  problem_href=f"#{submitted}-form", forms_shown=bound.values(), forms=bound,
-                 view=presenters.plan_view(episode, timezone.localdate()))
+                 view=presenters.plan_view(episode, timezone.localdate()),
+                 suggestions=directory_suggestions.for_episode(
+                     episode, timezone.localtime().replace(tzinfo=None)))
 
 
 @allow(*STAFF)

@@ -26,6 +26,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("My caseload", "engagement:caseload"),
         ("Outbox", "outreach:outbox"),
         ("Find a person", "people:search"),
+        ("Find a service", "directory_search:find"),
     ],
     Role.TEAM_LEAD: [
         ("Today", "schedules:today"),
@@ -36,6 +37,7 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Outbox", "outreach:outbox"),
         ("Schedules", "schedules:index"),
         ("Find a person", "people:search"),
+        ("Find a service", "directory_search:find"),
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],
     Role.ADMIN: [("Administration", "admin:index"), ("Audit log", "audit:events")],

@@ -162,3 +162,12 @@ NEW = Tag("New", "blue")
 def no_contact_tag(days: int) -> Tag:
     """A case nobody has been in touch with for ``days`` days."""
     return Tag(f"No contact in {days} days", "yellow")
+
+
+def capacity_tag(accepting_referrals: bool | None) -> Tag:
+    """A directory service's capacity: green accepting referrals, yellow not accepting (waiting
+    for capacity), white not known (information only)."""
+    if accepting_referrals is None:
+        return Tag("Capacity not known", "white")
+    return (Tag("Accepting referrals", "green") if accepting_referrals
+            else Tag("Not accepting referrals", "yellow"))

@@ -16,6 +16,7 @@
 """
 
 import logging
+import sqlite3
 from functools import wraps
 
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,10 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from upstream.service.accounts.access import public
 from upstream.service.directory.oruk.params import BadParameter
-from upstream.service.directory.oruk.postcode_centroids import (
-    CentroidFileError,
-    CentroidsUnavailable,
-)
+from upstream.service.directory.oruk.postcode_centroids import CentroidsUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +66,7 @@ def _answer(view, request, *args, **kwargs) -> HttpResponse:
         return error(404, str(problem) or "Not found.")
     except CentroidsUnavailable as problem:
         return error(501, str(problem), "postcode")
-    except CentroidFileError:
+    except sqlite3.Error:
         logger.exception("the postcode directory cannot be read")
         return error(503, "postcode search is unavailable: the postcode directory cannot be "
                           "read. Try again later.", "postcode")
