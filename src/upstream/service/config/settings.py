@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "upstream.service.insights",
     "upstream.service.api",
     "upstream.service.directory",
+    "upstream.service.connect",
 ]
 
 MIDDLEWARE = [

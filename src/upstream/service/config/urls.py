@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
     path("directory/", include("upstream.service.directory.search_urls")),
+    path("connect/", include("upstream.service.connect.urls")),
     path("admin/", admin.site.urls),
 ]
 
