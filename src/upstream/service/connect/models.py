@@ -25,6 +25,9 @@ from upstream.standards.vocabularies import NEEDS
 from .states import LABELS, OPEN, Status
 
 
+_STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
+
+
 class SharedDetail(models.TextChoices):
     """What the person may agree to share with the organisation, one choice each."""
 
@@ -84,7 +87,7 @@ class CommunityReferral(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
                                      help_text="The service's organisation when referred.")
-    status = models.CharField(max_length=20, choices=[(s.value, LABELS[s]) for s in Status],
+    status = models.CharField(max_length=20, choices=_STATUS_CHOICES,
                               default=Status.REQUESTED.value, db_index=True)
     consent_given = models.BooleanField(
         help_text="The person agreed to the referral and to sharing the chosen details.")
@@ -134,8 +137,9 @@ class ReferralEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                            related_name="+")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, choices=_STATUS_CHOICES,
+                                   help_text="Empty for the event that made the referral.")
+    to_status = models.CharField(max_length=20, choices=_STATUS_CHOICES)
     note = models.CharField(max_length=500, blank=True)
 
     objects = ReferralEventQuerySet.as_manager()
