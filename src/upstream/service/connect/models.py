@@ -24,7 +24,6 @@ from upstream.standards.vocabularies import NEEDS
 
 from .states import LABELS, OPEN, Status
 
-
 _STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
 
 
