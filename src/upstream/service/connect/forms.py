@@ -2,6 +2,7 @@
 
 from django import forms
 
+from upstream.service.ui.forms import NamedErrorsMixin
 from upstream.standards.vocabularies import NEEDS
 
 from .models import SharedDetail
@@ -11,7 +12,7 @@ CONSENT_CHOICES = [("yes", "Yes, the person agreed to this referral"),
                    ("no", "No, not yet")]
 
 
-class ReferForm(forms.Form):
+class ReferForm(NamedErrorsMixin, forms.Form):
     """Refer to one service. The person must agree; the details shared are chosen one by one
     (none is chosen for the worker)."""
 
@@ -48,7 +49,7 @@ class ReferForm(forms.Form):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(NamedErrorsMixin, forms.Form):
     """One status move, chosen from ``moves`` (those open to the user now); the note is
     required when the move needs one (a reason)."""
 
@@ -74,7 +75,7 @@ ACCEPTING_CHOICES = [("yes", "Yes"), ("no", "No, not at the moment"),
                      ("unknown", "Not known")]
 
 
-class CapacityForm(forms.Form):
+class CapacityForm(NamedErrorsMixin, forms.Form):
     accepting = forms.ChoiceField(
         label="Is this service accepting referrals?", choices=ACCEPTING_CHOICES,
         widget=forms.RadioSelect,
