@@ -20,7 +20,6 @@ from django.utils import timezone
 from upstream.service.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
 from upstream.service.directory.models import Organization, Service
 from upstream.service.referrals.models import Episode
-from upstream.standards.vocabularies import NEEDS
 
 from .states import LABELS, OPEN, Status
 
@@ -114,10 +113,6 @@ class CommunityReferral(models.Model):
 
     def __str__(self) -> str:
         return f"Community referral {self.pk}"
-
-    @property
-    def shared_needs_labels(self) -> list[str]:
-        return [NEEDS.get(code, code) for code in self.shared.get(SharedDetail.NEEDS, [])]
 
 
 class ReferralEventQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from upstream.service.accounts.models import Role
+from upstream.service.connect import services as connect
 from upstream.service.engagement.models import ContactAttempt
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import CASELOAD
@@ -111,8 +112,6 @@ def _episode_items(episode: Episode, steps, shape, today) -> list[DueItem]:
 
 def _community_referrals_without_response(episodes, today) -> list[DueItem]:
     """Community referrals the organisation has not answered in time (``connect``)."""
-    from upstream.service.connect import services as connect
-
     by_id = {e.pk: e for e in episodes}
     waiting = connect.awaiting_response(
         connect.CommunityReferral.objects.filter(episode__in=list(by_id)), today)
