@@ -143,6 +143,41 @@ def oruk_v1_service(index: int, **changes) -> dict:
     return service
 
 
+#: One service of a legacy ORUK v1 API page with every nested array councils' vendors publish.
+LEGACY_FULL = {
+    "id": 4521, "name": "Money Matters", "description": "Debt advice",
+    "url": "https://mm.example.org", "email": "help@mm.example.org", "status": "active",
+    "fees": "Free", "assured_date": "2024-05-01", "attending_type": "Venue",
+    "attending_access": "Drop-in", "deliverable_type": "Advice",
+    "contacts": [{"id": 77, "name": "Reception", "phones": [{"id": 88, "number": "01724 296296"}]}],
+    "cost_options": [{"id": 1, "option": "Session", "amount": "5.50",
+                      "amount_description": "per session"}],
+    "eligibilitys": [{"id": "e1", "eligibility": "Adults", "minimum_age": 18,
+                      "maximum_age": None}],
+    "fundings": [{"id": "f1", "source": "Council"}],
+    "holiday_schedules": [{"id": "h1", "closed": True, "start_date": "2024-12-25",
+                           "end_date": "2024-12-26"}],
+    "languages": [{"id": "l1", "language": "Polish"}],
+    "organization": {"id": 12, "name": "Money Matters CIO", "description": "<p>A charity</p>",
+                     "email": "", "url": "mm.example.org", "logo": "", "uri": "", "reviews": []},
+    "regular_schedules": [{"id": "r1", "opens_at": "09:00", "closes_at": "17:00",
+                           "byday": "MO,TU", "freq": "WEEKLY", "interval": 1,
+                           "valid_from": "01/04/2024"}],
+    "service_areas": [{"id": "a1", "service_area": "North Lincolnshire", "extent": None}],
+    "service_at_locations": [{"id": "sal1", "location": {
+        "id": "loc1", "name": "Civic Centre", "latitude": "53.5886", "longitude": "-0.6544",
+        "physical_addresses": [{"id": "pa1", "address_1": "Ashby Road", "city": "Scunthorpe",
+                                "postal_code": "dn16 1ab", "country": "England"}],
+        "accessibility_for_disabilities": [{"id": "ac1",
+                                            "accessibility": "Wheelchair accessible"}]}}],
+    "service_taxonomys": [
+        {"id": "st1", "taxonomy": {"id": "debt", "name": "Debt advice", "vocabulary": "Needs",
+                                   "parent": None}},
+        {"id": "st2", "taxonomy": {"id": "befriend", "name": "Befriending",
+                                   "vocabulary": "Needs", "parent": None}}],
+}
+
+
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path

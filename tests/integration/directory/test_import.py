@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 
@@ -24,6 +25,7 @@ from upstream.service.directory.models import (
 
 from .conftest import (
     CSV_PACKAGE,
+    LEGACY_FULL,
     NORTH_LINCOLNSHIRE,
     dump_directory,
     hsds_service,
@@ -81,7 +83,42 @@ def test_a_list_and_a_paginated_page_of_services_are_read(tmp_path):
             "contents": [hsds_service()]}
     outcome = import_directory(write_json(tmp_path / "page.json", page), "page")
     assert Service.objects.filter(feed__name="page").count() == 1
-    assert any("page 1 of 2" in note for note in outcome.report.notes)
+    assert any("page.json is page 1 of 2" in note for note in outcome.report.notes)
+    outcome = import_directory(tmp_path / "page.json", "list")  # one page of the "list" feed
+    assert outcome.report.counts["service"]["absent"] == 0
+    assert not Service.objects.get(name="Walking group").needs_attention
+
+
+def test_a_folder_of_saved_pages_is_one_complete_feed(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for number in (1, 2):
+        write_json(folder / f"page-{number}.json", {
+            "totalElements": 2, "totalPages": 2, "number": number,
+            "content": [oruk_v1_service(number)]})
+    import_directory(folder, "council")
+    write_json(folder / "page-2.json", {"totalElements": 1, "totalPages": 1, "number": 1,
+                                        "content": []})
+    (folder / "page-1.json").unlink()
+    write_json(folder / "page-1.json", {"content": [oruk_v1_service(1)]})
+
+    outcome = import_directory(folder, "council")
+
+    assert outcome.report.source_format == "oruk-v1-json"
+    assert Service.objects.filter(feed__name="council").count() == 2
+    assert outcome.report.counts["service"]["absent"] == 1  # complete: service 2 has gone
+    assert Service.objects.get(original_id=oruk_v1_service(2)["id"]).needs_attention
+
+
+def test_an_hsds_organization_response_brings_its_services(tmp_path):
+    service = hsds_service()
+    organization = service.pop("organization")
+    organization["services"] = [service]
+    import_directory(write_json(tmp_path / "organization.json", organization), "orgs")
+
+    imported = Service.objects.get(id=SERVICE_ID)
+    assert imported.organization_id == uuid.UUID(organization["id"])
+    assert not imported.organization.is_placeholder and not imported.needs_attention
 
 
 def test_an_hsds_csv_package_is_read_from_its_folder_or_datapackage(tmp_path):
@@ -139,6 +176,33 @@ def test_a_legacy_oruk_feed_keeps_vendor_fields_and_flags_what_needs_attention(t
     flagged = {(item.table, item.original_id) for item in outcome.report.attention}
     assert {("service", feed[1]["id"]), ("service", feed[2]["id"])} <= flagged
     assert ("service", feed[0]["id"]) not in flagged
+
+
+def test_a_full_legacy_oruk_page_maps_onto_the_hsds_tables(tmp_path):
+    page = {"totalElements": 1, "totalPages": 1, "number": 1, "content": [LEGACY_FULL]}
+    import_directory(write_json(tmp_path / "council.json", page), "council")
+
+    service = Service.objects.get(original_id="4521")
+    assert (service.minimum_age, service.maximum_age) == (18, None)
+    assert service.eligibility_description == "Adults"
+    assert service.provision_type == Service.ProvisionType.BEFRIENDING
+    assert service.extensions["holiday_schedules"][0]["closed"] is True
+    schedule = service.schedules.get()
+    assert (schedule.opens_at, schedule.byday, schedule.valid_from) == (
+        dt.time(9), "MO,TU", dt.date(2024, 4, 1))
+    assert service.cost_options.get().amount == Decimal("5.50")
+    assert service.languages.get().name == "Polish"
+    assert service.service_areas.get().name == "North Lincolnshire"
+    assert service.funding.get().source == "Council"
+    assert service.contacts.get().phones.get().number == "01724 296296"
+    location = service.service_at_locations.get().location
+    assert (location.latitude, location.longitude) == (53.5886, -0.6544)
+    assert location.addresses.get().postal_code == "DN16 1AB"
+    assert location.accessibility.get().description == "Wheelchair accessible"
+    assert service.organization.website == "mm.example.org"  # kept, and reported malformed
+    assert service.organization.needs_attention
+    debt = TaxonomyTerm.objects.get(name="Debt advice")
+    assert debt.taxonomy.name == "Needs" and list(Service.objects.with_term(debt)) == [service]
 
 
 def test_non_uuid_ids_get_stable_uuids_per_feed(tmp_path):
@@ -319,3 +383,41 @@ def test_the_north_lincolnshire_feed_imports_whole_and_reimports_unchanged(var_d
     again = import_directory(NORTH_LINCOLNSHIRE, "north-lincolnshire")
     assert dump_directory() == before
     assert again.report.counts["service"]["unchanged"] == 738
+
+
+def test_a_spreadsheet_export_in_windows_1252_is_read_and_noted(tmp_path):
+    files = {name: lines for name, lines in CSV_PACKAGE.items() if name == "organizations.csv"}
+    folder = write_csv_package(tmp_path / "package", files)
+    (folder / "services.csv").write_bytes(
+        "id,organization_id,name\ns1,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Café für alle\n"
+        .encode("cp1252"))
+
+    outcome = import_directory(folder, "council")
+
+    assert Service.objects.get(original_id="s1").name == "Café für alle"
+    assert any("services.csv is not UTF-8" in note for note in outcome.report.notes)
+
+
+def test_a_quoted_csv_value_may_hold_line_breaks_and_separators(tmp_path):
+    files = dict(CSV_PACKAGE)
+    files["services.csv"] = [
+        "id,organization_id,name,description",
+        's1,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Group,"Line one\nline two\u2028, with ""quotes"""',
+    ]
+    import_directory(write_csv_package(tmp_path / "package", files), "council")
+
+    assert Service.objects.get(original_id="s1").description == \
+        'Line one\nline two\u2028, with "quotes"'
+
+
+def test_very_long_feed_ids_are_stored_stably(tmp_path):
+    long_id = "x" * 400
+    path = write_json(tmp_path / "feed.json", [oruk_v1_service(1, id=long_id)])
+    import_directory(path, "council")
+    before = dump_directory()
+    import_directory(path, "council")
+
+    assert dump_directory() == before
+    service = Service.objects.get()
+    assert len(service.original_id) == 255 and service.original_id.startswith("x" * 200)
+    assert service.id == derived_id("council", "service", service.original_id)

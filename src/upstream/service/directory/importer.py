@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
+import hashlib
 import math
 import re
 import uuid
@@ -39,7 +41,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.text import slugify
 
+from upstream.standards import postcode
+
 from . import models as directory
+from .html_text import plain_text
 from .ids import derived_id, record_id
 from .quality import FIELD_CHECKS, REQUIRED, AttentionItem, QualityReport
 from .sources import TABLES, FeedError, Row, Source, read_source
@@ -66,8 +71,18 @@ _PROVISION_KEYWORDS = (
 )
 _TABLE_OF_MODEL = {model: table for table, model in directory.HSDS_TABLES.items()}
 _BATCH = 500
+_ORIGINAL_ID_LENGTH = directory.Service._meta.get_field("original_id").max_length
 
 
+def _fit(original_id: str) -> str:
+    """An original id as stored: ids longer than the column keep their start and a digest."""
+    if len(original_id) <= _ORIGINAL_ID_LENGTH:
+        return original_id
+    digest = hashlib.sha256(original_id.encode()).hexdigest()[:32]
+    return f"{original_id[:_ORIGINAL_ID_LENGTH - 33]}~{digest}"
+
+
+@functools.cache
 def _stored_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _PROVENANCE]
 
@@ -128,14 +143,8 @@ class _Unstorable(ValueError):
     """A value that does not fit its column; the message says why."""
 
 
-_LOOKS_LIKE_HTML_FIELDS = {"email", "url", "website", "uri", "logo", "schedule_link",
-                           "term_uri", "link_type", "link_entity"}
-
-
 def _convert(model_field: models.Field, raw: Any) -> Any:
     """The stored value of ``raw`` (already known not to be empty) for ``model_field``."""
-    from .html_text import plain_text
-
     if isinstance(raw, (dict, list)):
         raise _Unstorable("is a structure, not a single value")
     if isinstance(model_field, models.BooleanField):
@@ -193,11 +202,7 @@ def _convert(model_field: models.Field, raw: Any) -> Any:
             raise _Unstorable("not a time like 09:30")
         return moment
     # Text.
-    text = str(raw)
-    if model_field.attname not in _LOOKS_LIKE_HTML_FIELDS:
-        text = plain_text(text)
-    else:
-        text = text.strip()
+    text = plain_text(str(raw))  # every text field: no markup survives anywhere
     if model_field.choices:
         by_key = {str(key).lower(): key for key, _ in model_field.choices}
         key = by_key.get(text.lower().replace("_", " ")) or by_key.get(text.lower())
@@ -285,6 +290,7 @@ class _Loader:
         merged: dict[str, dict[str, Row]] = {table: {} for table in TABLES}
         conflicts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in rows:
+            row.original_id = _fit(row.original_id)
             first = merged[row.table].get(row.original_id)
             if first is None:
                 merged[row.table][row.original_id] = row
@@ -324,7 +330,7 @@ class _Loader:
             if _empty(organization):
                 service.notes.append("The feed names no organisation for this service: it is "
                                      "attached to a placeholder organisation.")
-            elif str(organization) not in rows["organization"] and not self._exists(
+            elif _fit(str(organization)) not in rows["organization"] and not self._exists(
                     "organization", str(organization)):
                 service.notes.append(f"The feed's organisation {organization} is not in the "
                                      "feed: the service is attached to a placeholder "
@@ -374,7 +380,7 @@ class _Loader:
     def _resolve(self, table: str, original_id: Any) -> uuid.UUID | None:
         if _empty(original_id):
             return None
-        original_id = str(original_id).strip()
+        original_id = _fit(str(original_id).strip())
         found = self.ids.get(table, {}).get(original_id)
         return found if found is not None else self._resolve_existing(table, original_id)
 
@@ -397,9 +403,9 @@ class _Loader:
         names: dict[str, list[str]] = defaultdict(list)
         for attribute in rows["attribute"].values():
             entity = str(attribute.values.get("link_entity") or "service").lower()
-            term = rows["taxonomy_term"].get(str(attribute.values.get("taxonomy_term_id")))
+            term = rows["taxonomy_term"].get(_fit(str(attribute.values.get("taxonomy_term_id"))))
             if entity.startswith("service") and term is not None:
-                names[str(attribute.values.get("link_id"))].append(
+                names[_fit(str(attribute.values.get("link_id")))].append(
                     str(term.values.get("name") or ""))
         return names
 
@@ -520,6 +526,9 @@ class _Loader:
                         p.reasons.append(f"Has no {name}.")
                     continue
                 problem = FIELD_CHECKS.get((table, name), lambda v: None)(value)
+                if problem is None and (table, name) == ("address", "postal_code"):
+                    p.values["postal_code"] = postcode.normalise(value)  # 'dn16 1ab' → 'DN16 1AB'
+
                 if problem is None and table == "service" and name == "maximum_age":
                     minimum = p.values.get("minimum_age")
                     if minimum is not None and value < minimum:

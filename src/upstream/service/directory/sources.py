@@ -25,6 +25,7 @@ a CSV row that cannot be parsed) raises ``FeedError`` naming file, record and fi
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
         "locations": ("location", "organization_id"),
         "programs": ("program", "organization_id"),
         "organization_identifiers": ("organization_identifier", "organization_id"),
+        "services": ("service", "organization_id"),
     },
     "contact": {"phones": ("phone", "contact_id")},
     "phone": {"languages": ("language", "phone_id")},
@@ -80,7 +82,8 @@ _ARRAYS: dict[str, dict[str, tuple[str, str]]] = {
 _OBJECTS: dict[str, dict[str, tuple[str, str]]] = {
     "service": {"organization": ("organization", "organization_id"),
                 "program": ("program", "program_id")},
-    "service_at_location": {"location": ("location", "location_id")},
+    "service_at_location": {"location": ("location", "location_id"),
+                            "service": ("service", "service_id")},
     "attribute": {"taxonomy_term": ("taxonomy_term", "taxonomy_term_id")},
     "taxonomy_term": {"taxonomy_detail": ("taxonomy", "taxonomy_id")},
 }
@@ -160,6 +163,7 @@ class Source:
     rows: list[Row]
     notes: list[str] = field(default_factory=list)
     complete: bool = True  # False for one page of a paginated feed: absences mean nothing
+    pages: int | None = None  # how many pages the feed says it has, when it says
 
 
 def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
@@ -168,20 +172,58 @@ def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
     path = Path(path)
     if not path.exists():
         raise FeedError(str(path), "no such file or folder")
+    if path.is_dir() and not any(path.glob("*.csv")) and any(path.glob("*.json")) and not (
+            path / "datapackage.json").exists():
+        return _read_json_pages(path, known_fields)
     if path.is_dir() or path.name == "datapackage.json" or path.suffix.lower() == ".csv":
         return _read_tabular_files(path, known_fields)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FeedError(str(path), f"not UTF-8 text (byte {error.start})") from None
+    return _read_json_file(path, known_fields)
+
+
+def _read_json_pages(folder: Path, known_fields: dict[str, set[str]]) -> Source:
+    """A folder of JSON files, e.g. every page of a paginated feed saved one file a page: one
+    feed, read in file-name order. Complete when no page says more pages exist than the folder
+    holds."""
+    pages = [_read_json_file(page, known_fields) for page in sorted(folder.glob("*.json"))]
+    formats = {page.format for page in pages}
+    expected = max((page.pages or 1 for page in pages), default=1)
+    complete = all(page.complete for page in pages) or expected <= len(pages)
+    notes = [note for page in pages for note in page.notes
+             if not complete or " of a paginated feed" not in note]
+    if complete and expected > 1:
+        notes.append(f"{len(pages)} pages of a paginated feed read from {folder.name}.")
+    return Source(folder, "oruk-v1-json" if "oruk-v1-json" in formats else formats.pop(),
+                  [row for page in pages for row in page.rows], notes, complete)
+
+
+def _read_json_file(path: Path, known_fields: dict[str, set[str]]) -> Source:
+    text, encoding_note = _decode(path.name, path.read_bytes())
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedError(str(path), f"not valid JSON: {error.msg} at line {error.lineno} "
                                    f"column {error.colno}") from None
     if isinstance(data, dict) and data and all(str(k).endswith(".csv") for k in data):
-        return _read_tabular_json(path, data, known_fields)
-    return _read_service_json(path, data, known_fields)
+        source = _read_tabular_json(path, data, known_fields)
+    else:
+        source = _read_service_json(path, data, known_fields)
+    source.notes.extend([encoding_note] if encoding_note else [])
+    return source
+
+
+def _decode(name: str, data: bytes) -> tuple[str, str | None]:
+    """UTF-8 (with or without a byte-order mark); failing that Windows-1252, as spreadsheets
+    export it, with a note for the report."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        try:
+            return data.decode("cp1252"), (f"{name} is not UTF-8 (first at line {line}): read "
+                                           "as Windows-1252; check accented letters.")
+        except UnicodeDecodeError:
+            raise FeedError(name, f"not UTF-8 text (byte {error.start})",
+                            f"line {line}") from None
 
 
 # --- JSON (HSDS 3.0 compiled services, ORUK v1 lists) -------------------------------------
@@ -189,17 +231,20 @@ def read_source(path: Path, known_fields: dict[str, set[str]]) -> Source:
 
 def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]]) -> Source:
     notes: list[str] = []
-    complete = True
+    complete, pages = True, None
     if isinstance(data, dict):
-        items_key = next((k for k in ("contents", "content", "items", "data", "services")
-                          if isinstance(data.get(k), list)), None)
+        items_key = None if "id" in data else next(
+            (k for k in ("contents", "content", "items", "data", "services")
+             if isinstance(data.get(k), list)), None)
         if items_key:
             items = data[items_key]
             pages = data.get("total_pages", data.get("totalPages"))
-            if isinstance(pages, int) and pages > 1:
+            pages = pages if isinstance(pages, int) else None
+            if pages and pages > 1:
                 complete = False
-                notes.append(f"The file is page {data.get('page_number', data.get('number', '?'))}"
-                             f" of {pages} of a paginated feed: only this page was imported.")
+                notes.append(f"{path.name} is page "
+                             f"{data.get('page_number', data.get('number', '?'))} of {pages} of a "
+                             "paginated feed: records missing from it are not flagged as gone.")
         elif "id" in data or "name" in data:
             items = [data]
         else:
@@ -219,9 +264,29 @@ def _read_service_json(path: Path, data: Any, known_fields: dict[str, set[str]])
                                        f"{type(item).__name__}", record)
         if item.get("id") not in (None, ""):
             record += f" (id {item['id']})"
-        reader.service(item, record)
+        kind = _kind_of(item)
+        if kind == "service":
+            reader.service(item, record)
+        else:  # HSDS API responses for an organisation or a service at a location
+            reader.record(kind, item, record, parent=None, fallback_id=record)
     return Source(path, "oruk-v1-json" if legacy else "hsds-3.0-json", reader.rows, notes,
-                  complete)
+                  complete, pages)
+
+
+_ORGANIZATION_MARKERS = {"organization_identifiers", "programs", "services", "website",
+                         "year_incorporated", "legal_status", "tax_status"}
+_SERVICE_MARKERS = {"status", "organization", "organization_id", "service_at_locations",
+                    "regular_schedules", "service_taxonomys"}
+
+
+def _kind_of(item: dict) -> str:
+    """Which HSDS object a top-level JSON item is: a service (the usual case), an
+    organisation or a service at a location."""
+    if isinstance(item.get("service"), dict) and "location" in item:
+        return "service_at_location"
+    if _ORGANIZATION_MARKERS & set(item) and not _SERVICE_MARKERS & set(item):
+        return "organization"
+    return "service"
 
 
 class _JsonFlattener:
@@ -281,11 +346,6 @@ class _JsonFlattener:
         elif isinstance(original_id, (dict, list)):
             raise FeedError(self.file, "an id must be text or a number", where, "id")
         row = Row(table, str(original_id), {}, where, notes=notes)
-        if parent is not None:
-            parent_table, parent_id, reference = parent
-            if reference == "link_id":
-                row.values["link_entity"] = parent_table
-            row.values[reference] = parent_id
         aliases = _ALIASES.get(table, {})
         known = self.known[table]
         children: list[tuple[str, Any]] = []
@@ -306,6 +366,11 @@ class _JsonFlattener:
                 row.values[aliases[key]] = value
             else:
                 row.extensions[key] = value
+        if parent is not None:  # the nesting says whose record this is
+            parent_table, parent_id, reference = parent
+            if reference == "link_id":
+                row.values["link_entity"] = parent_table
+            row.values[reference] = parent_id
         self.rows.append(row)
         children.sort(key=lambda child: child[0] != "organization")  # before its program
         for key, value in children:
@@ -476,6 +541,7 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
     if not files:
         raise FeedError(str(path), "no CSV files found")
     rows: list[Row] = []
+    read: set[Path] = set()
     for csv_path, table in files:
         if table is None:
             notes.append(f"{csv_path.name}: not an HSDS table the directory stores; "
@@ -483,23 +549,22 @@ def _read_tabular_files(path: Path, known_fields: dict[str, set[str]]) -> Source
             continue
         if not csv_path.is_file():
             raise FeedError(csv_path.name, "the data package lists this file but it is missing")
-        rows.extend(_read_csv(csv_path, table, known_fields[table]))
+        if csv_path.resolve() in read:
+            continue
+        read.add(csv_path.resolve())
+        file_rows, encoding_note = _read_csv(csv_path, table, known_fields[table])
+        rows.extend(file_rows)
+        notes.extend([encoding_note] if encoding_note else [])
     return Source(path, "hsds-3.0-tabular", rows, notes)
 
 
-def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
-    data = csv_path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise FeedError(csv_path.name, f"not UTF-8 text (byte {error.start})",
-                        f"line {line}") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+def _read_csv(csv_path: Path, table: str, known: set[str]) -> tuple[list[Row], str | None]:
+    text, encoding_note = _decode(csv_path.name, csv_path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
-        return []
+        return [], encoding_note
     except csv.Error as error:
         raise FeedError(csv_path.name, f"cannot be read as CSV: {error}", "line 1") from None
     header = [name.strip() for name in header]
@@ -522,7 +587,7 @@ def _read_csv(csv_path: Path, table: str, known: set[str]) -> list[Row]:
                                            f"{len(header)} columns", where)
         record = dict(zip(header, values, strict=True))
         rows.append(_tabular_row(csv_path.name, table, record, where, known))
-    return rows
+    return rows, encoding_note
 
 
 def _read_tabular_json(path: Path, data: dict, known_fields: dict[str, set[str]]) -> Source:
