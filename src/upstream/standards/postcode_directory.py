@@ -5,7 +5,7 @@ National Statistics Postcode Lookup (NSPL), published as CSV, with ``upstream po
 ``build`` turns it into a small read-only SQLite lookup file (postcode → latitude, longitude),
 much as a GeoIP database is kept beside a service, so a lookup is one indexed read and the
 2.7 million rows never sit in memory or in the operational database. The demo writes its
-synthetic centroids into the same kind of file with ``write``. ADR 0014 records why.
+synthetic centroids into the same kind of file with ``write``. ADR 0018 records why.
 
 Only the centroid of a postcode is held: it is public reference data, never a person's record.
 """

@@ -297,7 +297,7 @@ UPSTREAM_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_SMS_TEMPLATE_I
 UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_EMAIL_TEMPLATE_ID", "")
 UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("UPSTREAM_NOTIFY_LETTER_TEMPLATE_ID", "")
 
-# Postcode centroids for directory distance search (standards/postcode_directory.py, ADR 0014):
+# Postcode centroids for directory distance search (standards/postcode_directory.py, ADR 0018):
 # built by `upstream postcodes ONSPD.csv`; the demo writes synthetic ones.
 UPSTREAM_POSTCODE_DIRECTORY = Path(os.environ.get(
     "UPSTREAM_POSTCODE_DIRECTORY", VAR_DIR / "postcodes.sqlite3"))

@@ -24,11 +24,24 @@ and filtering happen in the database; only the page of results is loaded with it
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from upstream.service.directory.models import (
@@ -39,6 +52,7 @@ from upstream.service.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from upstream.service.directory.search_index import ServiceWord
 from upstream.standards import opening_times, taxonomy
 from upstream.standards.taxonomy import ELIGIBILITY_CONDITIONS, ELIGIBILITY_SEX, Term
 
@@ -48,6 +62,8 @@ DEFAULT_RADIUS_MILES = 5.0
 MOST_RESULTS = 20
 MOST_WORDS = 6
 WORDS_PER_TERM = 2
+CLOSED = (Service.Status.INACTIVE, Service.Status.DEFUNCT, Service.Status.TEMPORARILY_CLOSED)
+"""Statuses never found (every other status is ``active``)."""
 CANDIDATES_NEAR = 3000
 """At most this many best-scoring services in the distance box are measured."""
 
@@ -109,11 +125,14 @@ def haversine_miles(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _box(centre: Point, miles: float) -> Q:
+def _box(centre: Point, miles: float, prefix: str = "") -> Q:
+    """Locations (``prefix`` + ``location__``) inside the box around ``centre``."""
     dlat = miles / MILES_PER_DEGREE_LATITUDE
     dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(centre.latitude)), 0.01))
-    return Q(location__latitude__range=(centre.latitude - dlat, centre.latitude + dlat),
-             location__longitude__range=(centre.longitude - dlon, centre.longitude + dlon))
+    return Q(**{f"{prefix}location__latitude__range": (centre.latitude - dlat,
+                                                        centre.latitude + dlat),
+                f"{prefix}location__longitude__range": (centre.longitude - dlon,
+                                                         centre.longitude + dlon)})
 
 
 def _service_ids_with(term_ids) -> Attribute:
@@ -128,7 +147,8 @@ def _has_term(term_ids) -> Exists:
 
 def _term_ids(codes) -> dict[str, list]:
     ids: dict[str, list] = defaultdict(list)
-    for pk, code in TaxonomyTerm.objects.filter(code__in=list(codes)).values_list("id", "code"):
+    for pk, code in TaxonomyTerm.objects.filter(code__in=list(codes)).order_by().values_list(
+            "id", "code"):
         ids[code].append(pk)
     return ids
 
@@ -159,44 +179,47 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
     return weights, phrases, words[:MOST_WORDS + 2 * WORDS_PER_TERM]
 
 
+def _starting(word: str, prefix: str = "") -> Q:
+    """Index words starting with ``word``: a range, which both databases serve from the index
+    (tokens are lower-case letters and digits, and "{" sorts after "z")."""
+    return Q(**{f"{prefix}word__gte": word, f"{prefix}word__lt": word + "{"})
+
+
 def _word_score(word: str):
-    starts = Q(name__istartswith=word) | Q(name__icontains=f" {word}")
-    in_description = Q(description__istartswith=word) | Q(description__icontains=f" {word}")
-    return Case(When(starts, then=Value(2)), When(in_description, then=Value(1)),
-                default=Value(0), output_field=IntegerField())
+    """2 when a word of the name starts with ``word``, 1 when only the description's does."""
+    weight = ServiceWord.objects.filter(_starting(word), service=OuterRef("pk")).order_by(
+        "-weight").values("weight")[:1]
+    return Coalesce(Subquery(weight, output_field=IntegerField()), Value(0))
 
 
-def _eligible(query: Query, services):
-    if query.age is not None:
-        services = services.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age))
-    restricted = _term_ids([f"sex:{code}" for code in ELIGIBILITY_SEX if code != query.sex]
-                           if query.sex in ELIGIBILITY_SEX else [])
-    if restricted:
-        services = services.exclude(_has_term([i for ids in restricted.values() for i in ids]))
-    if query.condition:
-        conditions = _term_ids([f"condition:{code}" for code in ELIGIBILITY_CONDITIONS])
-        others = [i for code, ids in conditions.items()
-                  if code != f"condition:{query.condition}" for i in ids]
-        own = conditions.get(f"condition:{query.condition}", [])
-        if others:
-            services = services.exclude(_has_term(others) & ~_has_term(own))
-    return services
+def _eligibility_codes(query: Query) -> tuple[list[str], list[str], list[str]]:
+    """Term codes that leave a service out for this person: restricted to another sex; and
+    restricted to conditions (``others``) unless also to the person's own (``own``)."""
+    other_sex = ([f"sex:{code}" for code in ELIGIBILITY_SEX if code != query.sex]
+                 if query.sex in ELIGIBILITY_SEX else [])
+    own = [f"condition:{query.condition}"] if query.condition else []
+    others = ([f"condition:{code}" for code in ELIGIBILITY_CONDITIONS
+               if code != query.condition] if query.condition else [])
+    return other_sex, others, own
 
 
-def _filtered(query: Query, text_ids: dict[str, list], words: list[str]):
-    services = Service.objects.filter(status=Service.Status.ACTIVE)
+def _ids(term_ids: dict[str, list], codes) -> list:
+    return [pk for code in codes for pk in term_ids.get(code, [])]
+
+
+def _filtered(query: Query, term_ids: dict[str, list], weights: dict[str, int],
+              words: list[str]):
+    # "Not closed" rather than "active": almost every service is active, and a condition the
+    # status index cannot serve lets SQLite drive the query from the term index instead.
+    services = Service.objects.exclude(status__in=CLOSED)
     if query.needs:
-        need_ids = _term_ids(taxonomy.descendants(query.needs))
-        services = services.filter(
-            id__in=_service_ids_with([i for ids in need_ids.values() for i in ids]))
+        services = services.filter(id__in=_service_ids_with(
+            _ids(term_ids, taxonomy.descendants(query.needs))))
     if query.text.strip():
-        about_text = Q(id__in=_service_ids_with([i for ids in text_ids.values() for i in ids]))
-        for word in words:
-            about_text |= (Q(name__istartswith=word) | Q(name__icontains=f" {word}")
-                           | Q(description__istartswith=word)
-                           | Q(description__icontains=f" {word}"))
+        about_text = Q(id__in=_service_ids_with(_ids(term_ids, weights)))
+        if words:
+            about_text |= Q(id__in=ServiceWord.objects.filter(
+                reduce(operator.or_, map(_starting, words))).values("service_id"))
         services = services.filter(about_text)
     if query.accepting_only:
         services = services.filter(accepting_referrals=True)
@@ -206,16 +229,23 @@ def _filtered(query: Query, text_ids: dict[str, list], words: list[str]):
             Exists(Schedule.objects.filter(service=OuterRef("pk"), byday__contains=day))
             | Exists(Schedule.objects.filter(service_at_location__service=OuterRef("pk"),
                                              byday__contains=day)))
-    if query.near:
-        services = services.filter(id__in=ServiceAtLocation.objects.filter(
-            _box(query.near, query.within_miles)).values("service_id"))
-    return _eligible(query, services)
+    if query.age is not None:
+        services = services.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age))
+    other_sex, other_conditions, own_condition = _eligibility_codes(query)
+    if _ids(term_ids, other_sex):
+        services = services.exclude(_has_term(_ids(term_ids, other_sex)))
+    if _ids(term_ids, other_conditions):
+        services = services.exclude(_has_term(_ids(term_ids, other_conditions))
+                                    & ~_has_term(_ids(term_ids, own_condition)))
+    return services
 
 
-def _scored(services, weights: dict[str, int], text_ids: dict[str, list], words: list[str]):
+def _scored(services, weights: dict[str, int], term_ids: dict[str, list], words: list[str]):
     by_weight: dict[int, list] = defaultdict(list)
     for code, weight in weights.items():
-        by_weight[weight].extend(text_ids.get(code, []))
+        by_weight[weight].extend(term_ids.get(code, []))
     parts = [Case(When(_has_term(ids), then=Value(weight)), default=Value(0),
                   output_field=IntegerField())
              for weight, ids in sorted(by_weight.items()) if ids]
@@ -231,8 +261,10 @@ def search(query: Query, at: datetime) -> list[Result]:
     its next opening after ``at`` (a naive local datetime). Unknown need codes raise
     ``KeyError``."""
     weights, phrases, words = text_weights(query.text) if query.text.strip() else ({}, {}, [])
-    text_ids = _term_ids(weights) if weights else {}
-    services = _scored(_filtered(query, text_ids, words), weights, text_ids, words)
+    needs = taxonomy.descendants(query.needs)
+    term_ids = _term_ids({*needs, *weights, *(c for codes in _eligibility_codes(query)
+                                              for c in codes)})
+    services = _scored(_filtered(query, term_ids, weights, words), weights, term_ids, words)
     if query.near:
         ranked = _nearest(services, query)
     else:
@@ -244,22 +276,24 @@ def search(query: Query, at: datetime) -> list[Result]:
 
 
 def _nearest(services, query: Query) -> list[tuple]:
-    rows = list(services.order_by("-score", "id").values_list(
-        "id", "score", "accepting_referrals", "waiting_time_days", "name")[:CANDIDATES_NEAR])
-    located = ServiceAtLocation.objects.filter(
-        _box(query.near, query.within_miles), service_id__in=[r[0] for r in rows],
-    ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    """Rank the services with a location within the radius: the box on the indexed latitude
+    and longitude in the query (one row per service and location inside it), then haversine."""
+    rows = services.filter(_box(query.near, query.within_miles, "service_at_locations__")
+                           ).values_list(
+        "id", "score", "accepting_referrals", "waiting_time_days", "name",
+        "service_at_locations__location_id", "service_at_locations__location__latitude",
+        "service_at_locations__location__longitude").order_by("-score")[:CANDIDATES_NEAR]
     nearest: dict = {}
-    for service_id, location_id, lat, lon in located:
+    facts: dict = {}
+    for pk, score, accepting, waiting, name, location_id, lat, lon in rows:
         miles = haversine_miles(query.near, Point(lat, lon))
-        if miles <= query.within_miles and (service_id not in nearest
-                                            or miles < nearest[service_id][0]):
-            nearest[service_id] = (miles, location_id)
-    ranked = sorted(
-        (r for r in rows if r[0] in nearest),
-        key=lambda r: (-r[1], r[2] is not True, nearest[r[0]][0],
-                       r[3] if r[3] is not None else 10_000, r[4]))
-    return [(r[0], r[1], nearest[r[0]]) for r in ranked[:query.limit]]
+        if miles <= query.within_miles and (pk not in nearest or miles < nearest[pk][0]):
+            nearest[pk] = (miles, location_id)
+            facts[pk] = (score, accepting, waiting, name)
+    ranked = sorted(nearest, key=lambda pk: (
+        -facts[pk][0], facts[pk][1] is not True, nearest[pk][0],
+        facts[pk][2] if facts[pk][2] is not None else 10_000, facts[pk][3]))
+    return [(pk, facts[pk][0], nearest[pk]) for pk in ranked[:query.limit]]
 
 
 def restriction(term: TaxonomyTerm) -> str:
@@ -278,10 +312,18 @@ def schedule_rules(schedules) -> list[opening_times.Rule]:
 
 def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
     ids = [pk for pk, _, _ in ranked]
+    if not ids:
+        return []
+    sites = ServiceAtLocation.objects.select_related("location").prefetch_related(
+        "location__addresses")
     services = Service.objects.filter(id__in=ids).select_related("organization").prefetch_related(
-        "schedules", "service_at_locations__schedules",
-        "service_at_locations__location__addresses")
+        Prefetch("service_at_locations", queryset=sites))
     by_id = {s.id: s for s in services}
+    schedules = defaultdict(list)
+    for schedule in Schedule.objects.filter(
+            Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)).annotate(
+            owner=Coalesce("service_id", "service_at_location__service_id")):
+        schedules[schedule.owner].append(schedule)
     attributes = defaultdict(list)
     for attribute in Attribute.for_records("service", ids):
         attributes[attribute.link_id].append(attribute)
@@ -296,14 +338,12 @@ def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
                         if a.taxonomy_term.code.startswith(("sex:", "condition:"))]
         own_words = {*taxonomy.tokens(service.name), *taxonomy.tokens(service.description)}
         locations = {sal.location_id: sal.location for sal in service.service_at_locations.all()}
-        schedules = list(service.schedules.all()) + [
-            s for sal in service.service_at_locations.all() for s in sal.schedules.all()]
         results.append(Result(
             service=service, score=score, terms=terms,
             phrases=list(dict.fromkeys(p for c in codes for p in phrases.get(c, []))),
             words=[w for w in words if any(t.startswith(w) for t in own_words)],
             miles=near[0] if near else None,
             location=locations.get(near[1]) if near else next(iter(locations.values()), None),
-            next_opening=opening_times.soonest(schedule_rules(schedules), at),
+            next_opening=opening_times.soonest(schedule_rules(schedules[pk]), at),
             restrictions=restrictions))
     return results
