@@ -239,3 +239,14 @@ def test_discharge_summary_lists_community_referrals_and_keeps_free_text(world):
     assert "Tuesday walking group (Tuesday walking group organisation)" in body
     assert ": Accepted" in body
     assert "Citizens Advice (written before referrals)" in body
+
+
+def test_the_partner_list_is_paged_and_loses_no_referral(world):
+    from upstream.service.ui.lists import PAGE_SIZE
+
+    made = [_refer(world).pk for _ in range(PAGE_SIZE + 2)]
+    client = _client(world["partner"])
+    url = reverse("connect:partner_referrals")
+    shown = client.get(url).content.decode() + client.get(url, {"page": 2}).content.decode()
+    assert all(f"CR-{pk}<" in shown for pk in made)
+    assert f"1 to {PAGE_SIZE} of {PAGE_SIZE + 2}" in unescape(client.get(url).content.decode())

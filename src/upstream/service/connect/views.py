@@ -30,6 +30,7 @@ from upstream.service.engagement.presenters import episode_header, episode_nav
 from upstream.service.engagement.services import EpisodeNotOpen
 from upstream.service.referrals.models import Episode
 from upstream.service.ui.errors import error_summary
+from upstream.service.ui.lists import sequence_page
 from upstream.service.ui.tags import community_referral_tag
 
 from . import forms, presenters, services
@@ -123,12 +124,13 @@ def cancel(request, community_referral_id: int):
 @allow(PARTNER)
 @require_GET
 def partner_referrals(request):
-    """The referrals addressed to the partner's organisations, newest first."""
-    referrals = list(CommunityReferral.objects.for_partner(request.user)
-                     .order_by("-referred_at", "-id")[:200])
-    listed(request, "connect.partner_referrals", [r.episode_id for r in referrals])
+    """The referrals addressed to the partner's organisations, newest first, in pages."""
+    page = sequence_page(request, CommunityReferral.objects.for_partner(request.user)
+                         .select_related("episode").order_by("-referred_at", "-id"),
+                         noun=("referral", "referrals"))
+    listed(request, "connect.partner_referrals", [r.episode.person_id for r in page.rows])
     return render(request, "connect/partner_referrals.jinja", {
-        "rows": presenters.partner_rows(referrals),
+        "rows": presenters.partner_rows(page.rows), "page": page,
         "organisations": [o.name for o in partner_organisations(request.user)],
     })
 
@@ -171,9 +173,10 @@ def partner_referral(request, community_referral_id: int):
 @require_GET
 def partner_services(request):
     """The partner's organisations' services, with their capacity and when last verified."""
+    page = sequence_page(request, services.partner_services(request.user).order_by("name", "id"),
+                         noun=("service", "services"))
     return render(request, "connect/partner_services.jinja", {
-        "rows": presenters.service_rows(services.partner_services(request.user)
-                                        .order_by("name")[:500])})
+        "rows": presenters.service_rows(page.rows), "page": page})
 
 
 @allow(PARTNER)
