@@ -136,6 +136,9 @@ def test_declining_needs_a_reason(world):
     client.post(url, {"move": "decline", "note": "Group is full"})
     referral.refresh_from_db()
     assert (referral.status, referral.status_note) == (Status.REJECTED, "Group is full")
+    stale = client.post(url, {"move": "accept"})  # a page from before the decline
+    assert stale.status_code == 400
+    assert "no longer possible" in unescape(stale.content.decode())
 
 
 @pytest.mark.parametrize("name, side", [("complete", Side.PARTNER), ("accept", Side.TEAM),
@@ -164,6 +167,11 @@ def test_the_link_worker_sees_the_status_and_cancels(world):
     plan = unescape(client.get(reverse("engagement:plan", args=[world["episode"].pk]))
                     .content.decode())
     assert "Tuesday walking group" in plan and "Accepted" in plan
+    refused = client.post(reverse("connect:cancel", args=[referral.pk]), {"note": ""},
+                          follow=True)
+    assert "Enter the reason for cancelling" in unescape(refused.content.decode())
+    referral.refresh_from_db()
+    assert referral.status == Status.ACCEPTED
     client.post(reverse("connect:cancel", args=[referral.pk]), {"note": "Moved away"})
     referral.refresh_from_db()
     assert (referral.status, referral.status_note) == (Status.CANCELLED, "Moved away")

@@ -54,7 +54,10 @@ class MoveForm(NamedErrorsMixin, forms.Form):
     required when the move needs one (a reason)."""
 
     move = forms.ChoiceField(label="Update the referral", widget=forms.RadioSelect,
-                             error_messages={"required": "Select how to update the referral"})
+                             error_messages={
+                                 "required": "Select how to update the referral",
+                                 "invalid_choice": "That update is no longer possible: the "
+                                                   "referral has changed. Choose again."})
     note = forms.CharField(
         label="Note or reason", required=False, max_length=500, widget=forms.Textarea,
         help_text="Needed when you decline the referral or put it on hold")
