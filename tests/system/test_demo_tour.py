@@ -20,6 +20,7 @@ TOUR = {
                        "/engagement/huddle/", "/insights/"],
     "grace.owusu": ["/referrals/board/", "/referrals/waiting/"],
     "claire.dunn": ["/insights/"],
+    "jo.partner": ["/connect/partner/", "/connect/partner/services/"],
 }
 
 

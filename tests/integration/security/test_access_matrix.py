@@ -96,10 +96,18 @@ INTENDED_ROLES = {
     "audit:events": {Role.ADMIN},
     "directory_search:find": STAFF,
     "directory_search:service": STAFF,
+    "connect:choose": STAFF,
+    "connect:refer": STAFF,
+    "connect:cancel": STAFF,
+    "connect:partner_referrals": {Role.VCSE_PARTNER},
+    "connect:partner_referral": {Role.VCSE_PARTNER},
+    "connect:partner_services": {Role.VCSE_PARTNER},
+    "connect:partner_service": {Role.VCSE_PARTNER},
 }
 """Who each main page is meant for. A change to a view's ``@allow`` must be mirrored here.
 Commissioners appear only on the insights dashboard; administrators work in the admin site,
-the audit log and the dashboard, not on named records."""
+the audit log and the dashboard, not on named records. VCSE partners appear only on their
+organisation's community referral and service pages (ADR 0021)."""
 
 SHARED_RECORD_PAGES = {"directory_search:service"}
 """Pages of records every team shares (a community service in the directory describes no

@@ -128,7 +128,18 @@ def _outreach_message(world, side, model):
                                 recipient="A Person\n1 Street\nLS1 4AP")
 
 
+def _community_referral(world, side, model):
+    """A referral from the side's episode to the side's directory service: the own side's is
+    addressed to the organisation the matrix's VCSE partner works for."""
+    from upstream.service.connect.services import refer
+    from upstream.service.directory.models import Service
+
+    return refer(world.get(side, Episode), world.get(side, Service), by=world.workers[side],
+                 consent_given=True, details=["name", "reason"], reason="access matrix")
+
+
 FACTORIES = {
+    "connect.communityreferral": _community_referral,
     "api.apiclient": _api_client,
     "accounts.team": _team,
     "accounts.user": _user,
@@ -240,6 +251,7 @@ def build_world() -> World:
         Role.TEAM_LEAD: user("matrix-lead", Role.TEAM_LEAD, teams[OWN]),
         Role.COMMISSIONER: user("matrix-commissioner", Role.COMMISSIONER),
         Role.ADMIN: user("matrix-admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        Role.VCSE_PARTNER: user("matrix-partner", Role.VCSE_PARTNER),
     }
     world = World(
         teams=teams,
@@ -249,6 +261,12 @@ def build_world() -> World:
         workers={OWN: users[Role.LINK_WORKER],
                  OTHER: user("matrix-other-worker", Role.LINK_WORKER, teams[OTHER])},
     )
+    from upstream.service.connect.models import PartnerMembership
+    from upstream.service.directory.models import Organization
+
+    # The partner works for the own side's directory organisation only.
+    PartnerMembership.objects.create(user=users[Role.VCSE_PARTNER],
+                                     organization=world.get(OWN, Organization))
     for side in SIDES:
         for model in record_models():
             world.get(side, model)

@@ -13,10 +13,15 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", "Team lead"
     COMMISSIONER = "commissioner", "Commissioner / analyst"
     ADMIN = "admin", "Administrator"
+    VCSE_PARTNER = "vcse_partner", "Community organisation (VCSE partner)"
 
 
 STAFF_ROLES = (Role.LINK_WORKER, Role.TEAM_LEAD)
 """Roles that work with identifiable records of their own teams."""
+
+PARTNER_ROLES = (Role.VCSE_PARTNER,)
+"""Staff of community organisations: they see only the community referrals addressed to their
+organisation, with only the details the person agreed to share (``connect``, ADR 0021)."""
 
 
 class Pathway(models.Model):

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "upstream.service.api",
     "upstream.service.directory",
     "upstream.service.outcomes",
+    "upstream.service.connect",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/", include("upstream.service.api.urls")),
     path("oruk/", include("upstream.service.directory.oruk.urls")),
     path("directory/", include("upstream.service.directory.search_urls")),
+    path("connect/", include("upstream.service.connect.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,7 @@ START_PAGES = {
     Role.TEAM_LEAD: "referrals:board",
     Role.COMMISSIONER: "insights:dashboard",
     Role.ADMIN: "admin:index",
+    Role.VCSE_PARTNER: "connect:partner_referrals",
 }
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from upstream.service.accounts.models import Pathway, Role, Team, User
+from upstream.service.demo.connect import add_community_referrals
 from upstream.service.demo.directory import add_directory
 from upstream.service.demo.journeys import JOURNEYS, Journey, TeamStaff, quiet_days
 from upstream.service.demo.outcomes import add_outcomes
@@ -45,7 +46,7 @@ class DemoLogin:
 
 ROLE_NAMES = {Role.REFERRER: "Referrer", Role.LINK_WORKER: "Link worker",
               Role.TEAM_LEAD: "Team lead", Role.COMMISSIONER: "Commissioner",
-              Role.ADMIN: "Administrator"}
+              Role.ADMIN: "Administrator", Role.VCSE_PARTNER: "VCSE partner"}
 """Short role names for the printed logins table."""
 
 
@@ -326,6 +327,9 @@ def build_demo_world(seed: int = 2026, progress: Console | None = None) -> list[
                       children=CHILDREN_AND_YOUNG_PEOPLE.name)
         bar.update(task, description="Community service directory")
         services = add_directory(seed)
+        bar.update(task, description="Community referrals")
+        if (partner := add_community_referrals(make_password(DEMO_PASSWORD))) is not None:
+            logins.append(_login(partner[0], partner[0].organisation))
         bar.update(task, description=f"Demo world built: {len(planned)} referrals, "
                                      f"{services} community services")
     return logins

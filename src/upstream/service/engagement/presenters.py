@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from upstream.service.connect.presenters import summary_lines as community_referral_lines
 from upstream.service.engagement import services
 from upstream.service.engagement.caseload import Case, Huddle, RiskReason
 from upstream.service.engagement.models import DischargeSummary
@@ -285,6 +286,7 @@ def summary_view(summary: DischargeSummary) -> dict:
             ("Needs worked on", summary.themes_labels),
             ("Outcomes", summary.outcomes.splitlines()),
             ("Goals", summary.goals_summary.splitlines()),
+            ("Community referrals", community_referral_lines(episode)),
             ("Onward services", summary.onward_services.splitlines()),
         ],
         "written": f"Written by {summary.written_by.display_name if summary.written_by else ''}"

@@ -17,6 +17,7 @@ from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import STAFF_ROLES, Role, User
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import listed, record, viewed
+from upstream.service.connect import presenters as community_referrals
 from upstream.service.directory import suggestions as directory_suggestions
 from upstream.service.engagement import caseload as team_views
 from upstream.service.engagement import forms, presenters, services
@@ -194,7 +195,9 @@ def plan(request, episode_id: int):
                  problem_href=f"#{submitted}-form", forms_shown=bound.values(), forms=bound,
                  view=presenters.plan_view(episode, timezone.localdate()),
                  suggestions=directory_suggestions.for_episode(
-                     episode, timezone.localtime().replace(tzinfo=None)))
+                     episode, timezone.localtime().replace(tzinfo=None)),
+                 community_referrals=community_referrals.plan_rows(
+                     episode.community_referrals.select_related("organization")))
 
 
 @allow(*STAFF)

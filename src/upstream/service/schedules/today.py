@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from upstream.service.accounts.models import Role
+from upstream.service.connect import services as connect
 from upstream.service.engagement.models import ContactAttempt
 from upstream.service.outcomes import schedule as outcome_schedule
 from upstream.service.referrals.models import Episode
@@ -25,6 +26,7 @@ class Kind:
     SESSION = "Planned session"
     ENDING = "Plan the ending"
     OUTCOME = "Outcome measure follow-up"
+    COMMUNITY = "Community referral"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def due_items(user, today: datetime.date, worker=None) -> list[DueItem]:
         items += _episode_items(episode, steps.get(episode.team_id, []),
                                 shapes.get(episode.team_id), today)
     items += _screenings(user, today, worker)
+    items += _community_referrals_without_response(episodes, today)
     return sorted(items, key=lambda i: i.sort_key)
 
 
@@ -112,6 +115,17 @@ def _episode_items(episode: Episode, steps, shape, today) -> list[DueItem]:
         items.append(DueItem(Kind.ENDING, f"{progress.text}. {progress.prompt}", episode, today,
                              _episode_url("engagement:close", episode), today))
     return items
+
+
+def _community_referrals_without_response(episodes, today) -> list[DueItem]:
+    """Community referrals the organisation has not answered in time (``connect``)."""
+    by_id = {e.pk: e for e in episodes}
+    waiting = connect.awaiting_response(
+        connect.CommunityReferral.objects.filter(episode__in=list(by_id)), today)
+    return [DueItem(Kind.COMMUNITY, f"Chase {r.service_name}: no response to the referral",
+                    by_id[r.episode_id], connect.response_due_on(r),
+                    _episode_url("engagement:plan", by_id[r.episode_id]) + "#community-referrals",
+                    today) for r in waiting]
 
 
 def _screenings(user, today: datetime.date, worker=None) -> list[DueItem]:

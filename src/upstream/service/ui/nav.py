@@ -41,6 +41,8 @@ _NAV: dict[str, list[tuple[str, str]]] = {
     ],
     Role.COMMISSIONER: [("Insights", "insights:dashboard")],
     Role.ADMIN: [("Administration", "admin:index"), ("Audit log", "audit:events")],
+    Role.VCSE_PARTNER: [("Referrals", "connect:partner_referrals"),
+                        ("Your services", "connect:partner_services")],
 }
 _FOR_EVERYONE: list[tuple[str, str]] = [("Account security", "accounts:two_factor")]
 

@@ -171,3 +171,20 @@ def capacity_tag(accepting_referrals: bool | None) -> Tag:
         return Tag("Capacity not known", "white")
     return (Tag("Accepting referrals", "green") if accepting_referrals
             else Tag("Not accepting referrals", "yellow"))
+
+
+def community_referral_tag(status: str) -> Tag:
+    """A community referral's status (``connect.states.Status``, the Gravity SDOH task states):
+    blue sent and waiting, aqua-green accepted, green attending or completed, yellow on hold,
+    grey ended otherwise (declined, cancelled, did not attend)."""
+    from upstream.service.connect.states import Status as ReferralStatus
+
+    status = ReferralStatus(status)
+    colour = {"requested": "blue", "accepted": "aqua-green", "in-progress": "green",
+              "completed": "green", "on-hold": "yellow"}.get(status.value, "grey")
+    return Tag(status.label, colour)
+
+
+def no_response_tag(days: int) -> Tag:
+    """A community referral the organisation has not answered in ``days`` days (act now)."""
+    return Tag(f"No response in {days} days", "red")
