@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", include("upstream.service.audit.urls")),
     path("api/", include("upstream.service.api.urls")),
     path("directory/", include("upstream.service.directory.search_urls")),
+    path("find-support/", include("upstream.service.directory.public_urls")),
     path("admin/", admin.site.urls),
 ]
 
