@@ -56,8 +56,6 @@ def opening(next_opening: Opening | None, now: datetime.datetime) -> str:
     time = _clock(next_opening.starts)
     if days == 0:
         return words.OPENS_TODAY.format(time=time)
-    if days == 1:
-        return words.OPENS_TOMORROW.format(time=time)
     if days < 7:
         return words.OPENS_ON_DAY.format(day=f"{next_opening.starts:%A}", time=time)
     return words.OPENS_ON_DATE.format(date=fmt.long_date(next_opening.starts.date()))

@@ -21,7 +21,7 @@ NEED_LABELS: dict[str, str] = {
     "employment_education": "Work, jobs and learning",
     "substance_use": "Drink or drugs",
     "carer_support": "Caring for someone",
-    "physical_activity": "Keeping active",
+    "physical_activity": "Keeping fit",
     "food": "Food",
     "immigration": "Coming to live in the UK",
     "digital_exclusion": "Help to get online",
@@ -71,7 +71,7 @@ RESULTS_SHOWN = "This page shows {first} to {last}."
 RESULTS_NONE = "We did not find any help for that."
 RESULTS_NONE_TIPS = ["Try other words.", "Choose what you need from the list.",
                      "Look further from your postcode."]
-RESULTS_HEADING = "Results"
+RESULTS_HEADING = "What we found"
 PREVIOUS_PAGE = "Back"
 NEXT_PAGE = "More"
 PAGINATION_LABEL = "Pages of results"
@@ -88,7 +88,6 @@ LESS_THAN_A_MILE = "Less than 1 mile away"
 
 OPEN_NOW = "Open now, until {time}"
 OPENS_TODAY = "Opens today at {time}"
-OPENS_TOMORROW = "Opens tomorrow at {time}"
 OPENS_ON_DAY = "Opens on {day} at {time}"
 OPENS_ON_DATE = "Opens on {date}"
 OPENING_NOT_KNOWN = "Ask them when it is open."
@@ -115,13 +114,13 @@ AGES_BETWEEN = "Age {low} to {high}"
 HOW_TO_START = "How to start"
 LANGUAGES = "Languages"
 ACCESS = "Getting in"
-OPENING_TIMES = "Opening times"
+OPENING_TIMES = "Days and times"
 CHECKED = "Last checked"
 NOT_CHECKED = "Not checked"
 MAY_BE_OLD = "Call them before you go. This may be out of date."
 BACK_TO_RESULTS = "Back to search"
 LEAFLET_LINK = "Print a leaflet"
-LEAFLET_PDF_LINK = "Download a leaflet (PDF)"
+LEAFLET_PDF_LINK = "Save the leaflet as a PDF"
 LEAFLET_PRINT_BUTTON = "Print this page"
 LEAFLET_HEADING = "About this service"
 LEAFLET_FOOT = ("We got this from the local list of services. "
