@@ -104,7 +104,7 @@ def test_only_active_services_are_shown(client):
     ({"need": "food", "postcode": "not a postcode"}, words.POSTCODE_NOT_REAL),
     ({"need": "food", "postcode": "x" * 5000}, words.POSTCODE_NOT_REAL),
     ({"text": "rent " * 500}, words.TEXT_TOO_LONG),
-    ({"text": "rent\x00"}, words.TEXT_TOO_LONG),
+    ({"text": "rent\x00"}, words.TEXT_ODD),
     ({"need": "food", "miles": "100000"}, words.MILES_UNKNOWN),
     ({"need": "food", "page": "999999999999999999999"},
      words.PAGE_NOT_A_NUMBER.format(most=MOST_PAGES)),
@@ -116,6 +116,21 @@ def test_bad_input_gets_a_plain_message_and_400(client, postcodes, query, messag
     assert status == 400
     assert message in page
     assert words.ERROR_PREFIX + words.FIND_TITLE in page  # the page title says there is a problem
+
+
+def test_a_postcode_alone_finds_everything_near_it(client, postcodes):
+    make.service("Near group", "walking_groups", at=(51.52 + MILE / 2, -0.06))
+    make.service("Far group", "walking_groups", at=(51.52 + 9 * MILE, -0.06))
+    status, page = get(client, postcode="E1 6AN", miles="3")
+    found = results(page)
+    assert status == 200 and "Near group" in found and "Far group" not in found
+    assert words.LESS_THAN_A_MILE in found
+
+
+def test_a_result_shows_the_start_of_a_long_description(client):
+    make.service("Debt help", "debt_advice", description="Money help. " + "More words. " * 100)
+    found = results(get(client, need="money_debt")[1])
+    assert "Money help. More words." in found and found.count("More words.") < 30
 
 
 def test_an_unknown_postcode_says_so(client, postcodes):
@@ -195,7 +210,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_leaflet_pdf_is_one_tagged_page_of_real_text(client):
     service = make.service("Debt help", "debt_advice", byday="MO",
-                           description="Free advice on money worries. " * 40)
+                           description="Free advice on money worries. " * 200)
     Phone.objects.create(service=service, number="01632 960123")
     response = client.get(reverse("find_support:leaflet_pdf", args=[service.id]))
     data = response.content

@@ -79,6 +79,12 @@ def test_the_measure_can_fail():
     assert not _is_easy("eligibility") and _is_easy("keeping") and _is_easy("postcode")
 
 
+def test_the_footer_link_uses_the_pages_name():
+    from upstream.service.ui.nav import footer_links
+
+    assert words.SERVICE_NAME in {link.text for link in footer_links()}
+
+
 def test_every_theme_of_need_has_a_plain_name():
     assert set(words.NEED_LABELS) == set(NEEDS)
 

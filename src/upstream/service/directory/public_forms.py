@@ -31,7 +31,7 @@ class FindSupportForm(NamedErrorsMixin, forms.Form):
     text = forms.CharField(
         label=words.TEXT_LABEL, help_text=words.TEXT_HINT, required=False,
         max_length=MOST_WORDS,
-        error_messages=_messages(max_length=words.TEXT_TOO_LONG, invalid=words.TEXT_TOO_LONG))
+        error_messages=_messages(max_length=words.TEXT_TOO_LONG, invalid=words.TEXT_ODD))
     postcode = forms.CharField(
         label=words.POSTCODE_LABEL, help_text=words.POSTCODE_HINT, required=False,
         max_length=MOST_POSTCODE,

@@ -13,7 +13,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.prefs import ViewerPreferences
 
 from upstream.service.directory import public_text as words
-from upstream.service.directory.public_presenters import Card
+from upstream.service.directory.public_presenters import LEAFLET_LENGTH, Card, shortened
 from upstream.service.engagement.pdf import LANGUAGE, _latin1
 
 _NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
@@ -48,7 +48,8 @@ def _render(card: Card, find_url: str, size: int) -> FPDF:
     if card.description:
         pdf.ln(2)
         pdf.set_font("Helvetica", "", size)
-        pdf.multi_cell(0, line, _latin1(card.description), **_NEXT_LINE)
+        pdf.multi_cell(0, line, _latin1(shortened(card.description, LEAFLET_LENGTH)),
+                       **_NEXT_LINE)
     pdf.start_section(_latin1(words.LEAFLET_HEADING), level=1)
     rows = [*card.rows, *card.details] + [(c.label, c.text) for c in card.contacts]
     if not card.contacts:

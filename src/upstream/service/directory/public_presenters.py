@@ -17,6 +17,19 @@ from upstream.service.ui.tags import Tag
 from upstream.standards.opening_times import Opening, soonest
 from upstream.standards.taxonomy import TERMS
 
+SUMMARY_LENGTH = 240
+"""A result shows this many characters of the service's description at most."""
+LEAFLET_LENGTH = 1500
+"""The leaflet shows this many, so that it fits on one page."""
+
+
+def shortened(text: str, most: int) -> str:
+    """``text`` cut at the last word before ``most`` characters, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -126,10 +139,11 @@ def _rows(service, codes, where, miles, next_opening, now) -> list[tuple[str, st
 
 
 def card(result: Result, codes: list[str], now: datetime.datetime) -> Card:
-    """A search result as a card (``codes``: the taxonomy codes the service is filed under)."""
+    """A search result as a card (``codes``: the taxonomy codes the service is filed under;
+    the description shortened)."""
     service = result.service
     return Card(str(service.id), service.name or service.organization.name,
-                service.organization.name, service.description,
+                service.organization.name, shortened(service.description, SUMMARY_LENGTH),
                 new_people(service),
                 _rows(service, codes, address(result.location), result.miles,
                       result.next_opening, now),

@@ -56,6 +56,7 @@ NEED_OR_WORDS_MISSING = ("Choose what you need help with, tell us in your own wo
                          "enter your postcode.")
 NEED_UNKNOWN = "Choose what you need help with from the list."
 TEXT_TOO_LONG = "Use 200 letters or fewer to tell us what you need."
+TEXT_ODD = "We cannot read some of what you typed. Type it again."
 POSTCODE_NOT_REAL = "Enter a real postcode, like DN15 6NL."
 POSTCODE_NOT_FOUND = ("We cannot find that postcode. Check it, or leave it out to look "
                       "everywhere.")

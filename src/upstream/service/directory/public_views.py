@@ -136,9 +136,11 @@ def service(request, service_id):
 @require_GET
 def leaflet(request, service_id):
     """The service on one printable page (a print stylesheet hides everything else)."""
-    return render(request, "directory/public/leaflet.jinja",
-                  {"card": _card(service_id), "words": words,
-                   "find_url": _find_url(request)})
+    card = _card(service_id)
+    return render(request, "directory/public/leaflet.jinja", {
+        "card": card, "words": words, "find_url": _find_url(request),
+        "leaflet_description": presenters.shortened(card.description,
+                                                    presenters.LEAFLET_LENGTH)})
 
 
 @public
