@@ -66,6 +66,14 @@ def test_everyday_words_reach_untagged_services_through_the_terms_synonyms():
     assert "alcohol" in found[0].words
 
 
+def test_the_word_index_follows_an_edited_service():
+    club = make.service("Reading club", description="Books and tea.")
+    assert find(text="somewhere for the homeless") == []
+    club.description = "A warm room for people who are homeless."
+    club.save()
+    assert names(find(text="somewhere for the homeless")) == ["Reading club"]
+
+
 def test_the_stronger_match_ranks_first():
     make.service("Befriending scheme", "befriending")
     make.service("Lunch club", "social_groups")

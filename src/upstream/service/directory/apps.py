@@ -5,3 +5,7 @@ class DirectoryConfig(AppConfig):
     name = "upstream.service.directory"
     label = "directory"
     verbose_name = "Community service directory"
+
+    def ready(self):
+        # The search-only word index (search_index.py, ADR 0018) and what keeps it current.
+        from upstream.service.directory import search_index, signals  # noqa: F401

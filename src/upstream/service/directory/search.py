@@ -24,11 +24,24 @@ and filtering happen in the database; only the page of results is loaded with it
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from upstream.service.directory.models import (
@@ -39,6 +52,7 @@ from upstream.service.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from upstream.service.directory.search_index import ServiceWord
 from upstream.standards import opening_times, taxonomy
 from upstream.standards.taxonomy import ELIGIBILITY_CONDITIONS, ELIGIBILITY_SEX, Term
 
@@ -48,6 +62,8 @@ DEFAULT_RADIUS_MILES = 5.0
 MOST_RESULTS = 20
 MOST_WORDS = 6
 WORDS_PER_TERM = 2
+CLOSED = (Service.Status.INACTIVE, Service.Status.DEFUNCT, Service.Status.TEMPORARILY_CLOSED)
+"""Statuses never found (every other status is ``active``)."""
 CANDIDATES_NEAR = 3000
 """At most this many best-scoring services in the distance box are measured."""
 
@@ -163,11 +179,17 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
     return weights, phrases, words[:MOST_WORDS + 2 * WORDS_PER_TERM]
 
 
+def _starting(word: str, prefix: str = "") -> Q:
+    """Index words starting with ``word``: a range, which both databases serve from the index
+    (tokens are lower-case letters and digits, and "{" sorts after "z")."""
+    return Q(**{f"{prefix}word__gte": word, f"{prefix}word__lt": word + "{"})
+
+
 def _word_score(word: str):
-    starts = Q(name__istartswith=word) | Q(name__icontains=f" {word}")
-    in_description = Q(description__istartswith=word) | Q(description__icontains=f" {word}")
-    return Case(When(starts, then=Value(2)), When(in_description, then=Value(1)),
-                default=Value(0), output_field=IntegerField())
+    """2 when a word of the name starts with ``word``, 1 when only the description's does."""
+    weight = ServiceWord.objects.filter(_starting(word), service=OuterRef("pk")).order_by(
+        "-weight").values("weight")[:1]
+    return Coalesce(Subquery(weight, output_field=IntegerField()), Value(0))
 
 
 def _eligibility_codes(query: Query) -> tuple[list[str], list[str], list[str]]:
@@ -187,16 +209,17 @@ def _ids(term_ids: dict[str, list], codes) -> list:
 
 def _filtered(query: Query, term_ids: dict[str, list], weights: dict[str, int],
               words: list[str]):
-    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    # "Not closed" rather than "active": almost every service is active, and a condition the
+    # status index cannot serve lets SQLite drive the query from the term index instead.
+    services = Service.objects.exclude(status__in=CLOSED)
     if query.needs:
         services = services.filter(id__in=_service_ids_with(
             _ids(term_ids, taxonomy.descendants(query.needs))))
     if query.text.strip():
         about_text = Q(id__in=_service_ids_with(_ids(term_ids, weights)))
-        for word in words:
-            about_text |= (Q(name__istartswith=word) | Q(name__icontains=f" {word}")
-                           | Q(description__istartswith=word)
-                           | Q(description__icontains=f" {word}"))
+        if words:
+            about_text |= Q(id__in=ServiceWord.objects.filter(
+                reduce(operator.or_, map(_starting, words))).values("service_id"))
         services = services.filter(about_text)
     if query.accepting_only:
         services = services.filter(accepting_referrals=True)
