@@ -87,8 +87,18 @@ def test_a_result_says_where_when_cost_and_how_to_get_in_touch(client):
     found = results(get(client, need="food")[1])
     assert "1 High Street" in found and words.NOT_TAKING_NEW_PEOPLE in found
     assert "Per meal: £2.00" in found
-    assert 'href="tel:01632960123"' in found and "mailto:hello@example.org" in found
-    assert 'href="https://example.org/lunch"' in found
+    raw = client.get(FIND, {"need": "food"}).content.decode()  # links are real links
+    assert '<a href="tel:01632960123">01632 960123</a>' in raw
+    assert '<a href="mailto:hello@example.org">hello@example.org</a>' in raw
+    assert '<a href="https://example.org/lunch">https://example.org/lunch</a>' in raw
+
+
+def test_service_data_is_shown_as_text_never_as_html(client):
+    service = make.service("<b>Bold</b> group", "food_bank", email='x@example.org"><script>',
+                           url="javascript:alert(1)")
+    raw = client.get(reverse("find_support:service", args=[service.id])).content.decode()
+    assert "<b>Bold</b>" not in raw and "&lt;b&gt;Bold&lt;/b&gt; group" in raw
+    assert '"><script>' not in raw and "javascript:" not in raw
 
 
 def test_only_active_services_are_shown(client):
@@ -181,6 +191,7 @@ def test_service_page_shows_what_the_service_is_and_links_the_leaflets(client):
     assert words.TAKING_NEW_PEOPLE_WAIT.format(wait="3 weeks") in page
     assert "Women only" in page and words.AGES_FROM.format(low="18") in page
     assert words.MAY_BE_OLD in page
+    assert "Every Wednesday 9:30 to 12:00" in page
     assert reverse("find_support:leaflet", args=[service.id]) in page
     assert reverse("find_support:leaflet_pdf", args=[service.id]) in page
 

@@ -55,7 +55,7 @@ class Card:
     """The service page's further rows (who it is for, opening times, languages...)."""
 
 
-def _clock(moment: datetime.datetime) -> str:
+def _clock(moment: datetime.datetime | datetime.time) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
 
 
@@ -165,8 +165,8 @@ def _schedule(schedule) -> str:
     if schedule.description:
         return schedule.description
     days = [words.DAY_NAMES[d] for d in schedule.byday.split(",") if d in words.DAY_NAMES]
-    hours = (words.FROM_TO.format(opens=f"{schedule.opens_at:%H:%M}",
-                                  closes=f"{schedule.closes_at:%H:%M}")
+    hours = (words.FROM_TO.format(opens=_clock(schedule.opens_at),
+                                  closes=_clock(schedule.closes_at))
              if schedule.opens_at and schedule.closes_at else "")
     return " ".join(filter(None, [words.EVERY.format(days=", ".join(days)) if days else "",
                                   hours]))
