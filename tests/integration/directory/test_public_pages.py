@@ -242,3 +242,28 @@ def test_searching_stores_nothing(client):
     counts = {m: m.objects.count() for m in apps.get_models()}
     client.get(FIND, {"text": "can't pay my rent"})
     assert {m: m.objects.count() for m in apps.get_models()} == counts
+
+
+@pytest.fixture
+def demo_directory(tmp_path, settings):
+    from upstream.service.directory.importer import import_directory
+    from upstream.synth import directory as synthetic
+
+    settings.VAR_DIR = tmp_path
+    path = synthetic.write(tmp_path / "demo-directory.json",
+                           synthetic.generate(seed=5, services=120))
+    import_directory(path, "demo-directory")
+
+
+def test_every_demo_service_has_a_page_and_a_one_page_leaflet(client, demo_directory):
+    """The synthetic directory's services, with all their kinds of opening times, costs,
+    contacts and restrictions, show without error; each leaflet fits on one page."""
+    status, page = get(client, text="can't pay my rent")
+    assert status == 200 and words.RESULTS_NONE not in page
+    for service in Service.objects.filter(status=Service.Status.ACTIVE)[:40]:
+        for name in ("find_support:service", "find_support:leaflet"):
+            assert client.get(reverse(name, args=[service.id])).status_code == 200
+        pdf = client.get(reverse("find_support:leaflet_pdf", args=[service.id])).content
+        assert len(re.findall(rb"/Type /Page\b", pdf)) == 1, service.name
+    for need in words.NEED_LABELS:
+        assert get(client, need=need)[0] == 200
