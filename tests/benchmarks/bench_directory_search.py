@@ -162,6 +162,9 @@ def main() -> None:
         written = refresh()
         print(f"indexed {written:,} words in {time.perf_counter() - started:.0f} s",
               file=sys.stderr)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     if Service.objects.count() != args.services:
         raise SystemExit(f"the database holds {Service.objects.count():,} services, not "
                          f"{args.services:,}: run without --reuse")

@@ -320,9 +320,10 @@ def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
         Prefetch("service_at_locations", queryset=sites))
     by_id = {s.id: s for s in services}
     schedules = defaultdict(list)
-    for schedule in Schedule.objects.filter(
-            Q(service_id__in=ids) | Q(service_at_location__service_id__in=ids)).annotate(
-            owner=Coalesce("service_id", "service_at_location__service_id")):
+    for schedule in Schedule.objects.filter(service_id__in=ids):
+        schedules[schedule.service_id].append(schedule)
+    for schedule in Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
+            owner=F("service_at_location__service_id")):
         schedules[schedule.owner].append(schedule)
     attributes = defaultdict(list)
     for attribute in Attribute.for_records("service", ids):
