@@ -36,4 +36,5 @@ def test_no_role_no_links():
 def test_footer_links_to_the_human_pages():
     links = {i.text: i.href for i in footer_links()}
     assert links == {"Accessibility statement": "/accessibility", "Privacy notice": "/privacy",
-                     "Help and contact": "/help", "Service status": "/status"}
+                     "Help and contact": "/help", "Service status": "/status",
+                     "Find support near you": "/find-support/"}

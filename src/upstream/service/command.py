@@ -73,11 +73,18 @@ def migrate() -> None:
     console.print("Database migrated.")
 
 
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
+"""gunicorn's default access log line without the query string and the referring page: the
+public "Find support" search is a GET form, and what someone types there (their need, their
+postcode) must not be written to the log. Every page logs the same: method, path, status."""
+
+
 def _gunicorn(host: str, port: int, workers: int) -> None:
     """Replace this process with gunicorn serving the WSGI app."""
     args = [
         sys.executable, "-m", "gunicorn", "upstream.service.config.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+        "--access-logformat", ACCESS_LOG_FORMAT,
     ]
     console.print(f"Serving Upstream at [bold]http://{host}:{port}[/bold] (Ctrl+C to stop)")
     sys.stdout.flush()

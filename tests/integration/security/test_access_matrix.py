@@ -114,7 +114,8 @@ SHARED_RECORD_PAGES = {"directory_search:service"}
 person): an allowed role sees the other side's record too."""
 
 PUBLIC = {"healthz", "status", "accessibility", "privacy", "help", "accounts:login",
-          "accounts:login_code"}
+          "accounts:login_code", "find_support:find", "find_support:service",
+          "find_support:leaflet", "find_support:leaflet_pdf"}
 """Pages meant to be open to anyone."""
 
 PUBLIC |= {f"oruk:{name}" for name in (

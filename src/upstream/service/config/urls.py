@@ -31,6 +31,7 @@ urlpatterns = [
     path("oruk/", include("upstream.service.directory.oruk.urls")),
     path("directory/", include("upstream.service.directory.search_urls")),
     path("connect/", include("upstream.service.connect.urls")),
+    path("find-support/", include("upstream.service.directory.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -80,6 +80,7 @@ FOOTER: list[tuple[str, str]] = [
     ("Privacy notice", "privacy"),
     ("Help and contact", "help"),
     ("Service status", "status"),
+    ("Find support near you", "find_support:find"),
 ]
 """The footer links every page carries, signed in or not."""
 
