@@ -206,3 +206,23 @@ def test_the_command_refuses_bad_input_and_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "result.json: key 'estimate' must be a number" in result.output
     assert not out.exists()
+
+
+def test_an_impact_result_carries_its_bootstrap_draws_into_the_value(tmp_path):
+    from upstream.synth.programme import simulate_programme
+
+    table, _ = simulate_programme(3000, seed=3, supported_share=0.02)
+    table.to_csv(tmp_path / "table.csv", index=False)
+    impact = tmp_path / "impact"
+    result = runner.invoke(app, [
+        "evaluate", "table", str(tmp_path / "table.csv"), "--id", "person_id", "--treated",
+        "supported", "--before", "ed_y1,ed_y2", "--after", "ed_after", "--covariates",
+        "age,sex,ltc,imd_quintile", "--resamples", "400", "--out", str(impact)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((impact / "result.json").read_text())
+    draws = np.array(data["bootstrap_draws"])
+    assert len(draws) == 400
+    assert np.percentile(draws, [2.5, 97.5]) == pytest.approx([data["ci_low"],
+                                                              data["ci_high"]])
+    effect = ec.load_effect(impact / "result.json")
+    assert effect.draws_from == "bootstrap" and effect.estimate == data["estimate"]
