@@ -21,7 +21,8 @@ definitions (``core20.yaml``, ``plus_ethnic_minority.yaml``), so there is one de
 **Figures.** For a stage S and a group g among eligible people: the rate is
 (eligible people of g who reached S) / (eligible people of g), with a 95% Wilson score
 interval; the rate ratio compares g with the rest of the eligible population
-(rate of g / rate of everyone eligible not in g), with a 95% interval by the Katz log method
+(rate of g / rate of everyone eligible not in g: the other groups' published counts added up,
+or where one is hidden the published total less g), with a 95% interval by the Katz log method
 (SE of log RR = sqrt(1/a - 1/n1 + 1/c - 1/n2)). A ratio above 1 means the group reaches the
 stage more often than the others do.
 
@@ -226,7 +227,10 @@ def inequalities(people: pd.DataFrame) -> Inequalities:
     rows = []
     for dimension, group in layout:
         counts = {stage: published[(dimension, group, stage)] for stage in STAGES}
-        rest = {stage: _difference(totals[stage], counts[stage]) for stage in STAGES}
+        others = [g for d, g in layout if d == dimension and g != group]
+        rest = {stage: _rest(totals[stage], counts[stage],
+                             [published[(dimension, g, stage)] for g in others])
+                for stage in STAGES}
         rates, ratios = {}, {}
         for stage in STAGES[1:]:
             n, k = counts["eligible"].value, counts[stage].value
@@ -238,10 +242,15 @@ def inequalities(people: pd.DataFrame) -> Inequalities:
     return Inequalities(rows, totals, published["referred_not_eligible"])
 
 
-def _difference(total: Figure, part: Figure) -> int | None:
-    if total.suppressed or part.suppressed:
+def _rest(total: Figure, part: Figure, others: list[Figure]) -> int | None:
+    """The published count of everyone else: the sum of the other groups' published counts
+    when all are shown (so that the ratios of a table agree with its cells), else the
+    published total minus the group; None when that cannot be worked out."""
+    if part.suppressed:
         return None
-    return total.value - part.value
+    if not any(other.suppressed for other in others):
+        return sum(other.value for other in others)
+    return None if total.suppressed else max(0, total.value - part.value)
 
 
 def _declare_known_links(release: Release, dims: list[str], stage: str) -> None:

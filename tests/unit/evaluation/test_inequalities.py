@@ -73,11 +73,13 @@ def test_counts_rates_and_ratios_come_from_the_published_counts(tmp_path):
         shown = row.counts[stage].value
         assert shown is not None and abs(shown - true) <= 2 and shown % 5 == 0
     n, k = row.counts["eligible"].value, row.counts["referred"].value
-    total_n = result.totals["eligible"].value
-    total_k = result.totals["referred"].value
+    other = rows[(core20, "No")].counts
     assert row.rates["referred"] == pytest.approx(iq.wilson(k, n))
     assert row.ratios["referred"] == pytest.approx(
-        iq.katz_rate_ratio(k, n, total_k - k, total_n - n))
+        iq.katz_rate_ratio(k, n, other["referred"].value, other["eligible"].value))
+    # with two groups, each is the other's reference: the ratios are reciprocal
+    assert rows[(core20, "No")].ratios["referred"][0] == pytest.approx(
+        1 / row.ratios["referred"][0])
     # referral was planted at half the rate in deciles 1-2
     ratio, low, high = row.ratios["referred"]
     assert high < 1 and 0.35 < ratio < 0.7
