@@ -139,7 +139,7 @@ def value(
         help="Unit costs CSV (default: the shipped National Cost Collection / PSSRU table).")
     ] = None,
     inflation: Annotated[Path | None, typer.Option(
-        help="Inflation index CSV (default: the shipped HCHS / NHSCII table).")] = None,
+        help="Inflation index CSV (default: the shipped NHSCII table).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulated draws when the result "
                                            "holds no bootstrap draws.")] = 1,
 ) -> None:
@@ -147,7 +147,7 @@ def value(
     and a one-way sensitivity analysis (tornado chart). On bad input the error names the file
     and the line, column or key, and nothing is written (exit code 2)."""
     from upstream.evaluation import economics as ec
-    from upstream.evaluation.value_report import write_value
+    from upstream.evaluation.value_report import money, write_value
 
     costs = costs or ec.DEFAULT_UNIT_COSTS
     inflation = inflation or ec.DEFAULT_INFLATION_INDEX
@@ -162,8 +162,9 @@ def value(
     paths = write_value(found, out, sources={
         "impact result": str(result), "programme": str(programme), "unit costs": str(costs),
         "inflation index": str(inflation)})
-    typer.echo(f"Return per £1: £{found.return_per_pound:,.2f} (95% CI "
-               f"£{found.return_per_pound_ci[0]:,.2f} to £{found.return_per_pound_ci[1]:,.2f})")
+    low, high = found.return_per_pound_ci
+    typer.echo(f"Return per £1: {money(found.return_per_pound, 2)} (95% CI "
+               f"{money(low, 2)} to {money(high, 2)})")
     for path in paths:
         typer.echo(f"Wrote {path}")
 

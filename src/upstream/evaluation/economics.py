@@ -6,8 +6,8 @@ Inputs, each an editable file:
   ``unit``, ``cost`` (£ per unit), ``price_year`` (financial year, ``2022/23``), ``low`` and
   ``high`` (a plausible range, optional: empty means ±25%), ``source``, ``note``.
 - **Inflation index** (CSV, :data:`DEFAULT_INFLATION_INDEX`): ``price_year`` and
-  ``percent_change`` on the year before (HCHS pay and prices to 2016/17, then the NHS cost
-  inflation index), ``source``, ``note``. A cost of year *a* in the prices of year *b* is
+  ``percent_change`` on the year before (the NHS cost inflation index, pay and prices),
+  ``source``, ``note``. A cost of year *a* in the prices of year *b* is
   ``cost x prod(1 + change/100 for the years after a up to b)`` (deflated the same way when
   *b* is before *a*).
 - **Programme** (YAML, :class:`Programme`): posts (WTE x annual salary at the band),

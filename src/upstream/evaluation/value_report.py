@@ -100,7 +100,8 @@ def _plain(number: float) -> str:
     return f"{number:,.3g}"
 
 
-def _money(number: float, places: int = 0) -> str:
+def money(number: float, places: int = 0) -> str:
+    """Pounds with the sign in front: -£1,234."""
     sign = "-" if number < 0 else ""
     return f"{sign}£{abs(number):,.{places}f}"
 
@@ -119,18 +120,18 @@ def report_markdown(value: Value, *, sources: dict[str, str]) -> str:
         "| figure | value | 95% interval |", "|---|---|---|",
         f"| effect per person on `{value.measure}` | {i.effect:,.3f} | from the impact "
         "result |",
-        f"| gross cashable savings | {_money(value.gross_savings)} | "
-        f"{_money(value.gross_savings_ci[0])} to {_money(value.gross_savings_ci[1])} |",
-        f"| programme cost | {_money(value.programme_cost)} | (fixed input) |",
-        f"| **net cashable savings** | **{_money(value.net_savings)}** | "
-        f"{_money(value.net_savings_ci[0])} to {_money(value.net_savings_ci[1])} |",
+        f"| gross cashable savings | {money(value.gross_savings)} | "
+        f"{money(value.gross_savings_ci[0])} to {money(value.gross_savings_ci[1])} |",
+        f"| programme cost | {money(value.programme_cost)} | (fixed input) |",
+        f"| **net cashable savings** | **{money(value.net_savings)}** | "
+        f"{money(value.net_savings_ci[0])} to {money(value.net_savings_ci[1])} |",
         f"| **return per £1** (gross savings / cost) | "
-        f"**{_money(value.return_per_pound, 2)}** | {_money(value.return_per_pound_ci[0], 2)} "
-        f"to {_money(value.return_per_pound_ci[1], 2)} |",
+        f"**{money(value.return_per_pound, 2)}** | {money(value.return_per_pound_ci[0], 2)} "
+        f"to {money(value.return_per_pound_ci[1], 2)} |",
         f"| net return per £1 ((savings - cost) / cost) | "
-        f"{_money(value.net_return_per_pound, 2)} | "
-        f"{_money(value.net_return_per_pound_ci[0], 2)} to "
-        f"{_money(value.net_return_per_pound_ci[1], 2)} |", "",
+        f"{money(value.net_return_per_pound, 2)} | "
+        f"{money(value.net_return_per_pound_ci[0], 2)} to "
+        f"{money(value.net_return_per_pound_ci[1], 2)} |", "",
         (f"Gross savings = -effect x people x unit cost. Unit cost: {unit.unit} "
          f"(`{unit.item}`): £{unit.cost:,.2f} at its price year, "
          f"£{value.unit_cost_uplifted:,.2f} in {value.price_year} prices (x"
@@ -143,18 +144,18 @@ def report_markdown(value: Value, *, sources: dict[str, str]) -> str:
         "of the effect only. The sensitivity analysis below shows the rest.", "",
         "## Programme cost", "",
         "| part | value |", "|---|---|",
-        f"| salaries (WTE x salary) | {_money(i.salaries)} |",
-        f"| on-costs ({i.on_costs:.0%} of salaries) | {_money(i.salaries * i.on_costs)} |",
+        f"| salaries (WTE x salary) | {money(i.salaries)} |",
+        f"| on-costs ({i.on_costs:.0%} of salaries) | {money(i.salaries * i.on_costs)} |",
         f"| overheads ({i.overheads:.0%} of staff cost) | "
-        f"{_money(i.salaries * (1 + i.on_costs) * i.overheads)} |",
-        f"| non-staff | {_money(i.non_staff)} |",
-        f"| **total** | **{_money(value.programme_cost)}** |", "",
+        f"{money(i.salaries * (1 + i.on_costs) * i.overheads)} |",
+        f"| non-staff | {money(i.non_staff)} |",
+        f"| **total** | **{money(value.programme_cost)}** |", "",
         "## Wider social value (not cashable, not added to the savings)", ""]
     if value.social_value:
         lines += ["| item | value | source |", "|---|---|---|"]
-        lines += [f"| {s['item']} | {_money(s['value'])} | {s['source']} |"
+        lines += [f"| {s['item']} | {money(s['value'])} | {s['source']} |"
                   for s in value.social_value]
-        lines += [f"| total | {_money(value.social_value_total)} | |"]
+        lines += [f"| total | {money(value.social_value_total)} | |"]
     else:
         lines += ["None declared."]
     lines += ["", "## One-way sensitivity", "",
@@ -163,8 +164,8 @@ def report_markdown(value: Value, *, sources: dict[str, str]) -> str:
               "| input | low | high | net savings at low | net savings at high | swing |",
               "|---|---|---|---|---|---|"]
     lines += [f"| {LABELS.get(r.input, r.input)} | {_plain(r.low_value)} | "
-              f"{_plain(r.high_value)} | {_money(r.net_at_low)} | {_money(r.net_at_high)} | "
-              f"{_money(r.swing)} |" for r in value.sensitivity]
+              f"{_plain(r.high_value)} | {money(r.net_at_low)} | {money(r.net_at_high)} | "
+              f"{money(r.swing)} |" for r in value.sensitivity]
     lines += ["", "![Tornado chart of net cashable savings](tornado.png)", "",
               "## Sources", ""]
     lines += [f"- {name}: `{path}`" for name, path in sources.items()]
