@@ -91,8 +91,7 @@ def read_people(path: Path) -> pd.DataFrame:
     if missing:
         raise InequalitiesError(f"{path}: missing column(s) {', '.join(missing)} "
                                 f"(the table needs {', '.join(COLUMNS)})")
-    text = frame[list(COLUMNS)].astype(str).apply(lambda c: c.str.strip())
-    text = text.replace({"nan": "", "None": "", "<NA>": ""})
+    text = frame[list(COLUMNS)].astype("string").fillna("").apply(lambda c: c.str.strip())
 
     def refuse(column: str, bad: pd.Series, expected: str) -> None:
         if bad.any():

@@ -145,3 +145,24 @@ def test_a_later_stage_without_the_earlier_one_is_refused(tmp_path):
 def test_missing_columns_are_named(tmp_path):
     with pytest.raises(iq.InequalitiesError, match=r"missing column\(s\) sex"):
         iq.read_people(_csv(tmp_path, _people(20).drop(columns="sex")))
+
+
+def test_a_parquet_table_gives_the_same_tables_as_the_csv(tmp_path):
+    frame = _people(600)
+    frame.loc[frame.index[:50], "imd_decile"] = None  # not known
+    frame.to_parquet(tmp_path / "people.parquet")
+    from_parquet = iq.tables(iq.inequalities(iq.read_people(tmp_path / "people.parquet")))
+    from_csv = iq.tables(iq.inequalities(iq.read_people(_csv(tmp_path, frame))))
+    assert from_parquet.keys() == from_csv.keys()
+    for dimension, table in from_csv.items():
+        pd.testing.assert_frame_equal(from_parquet[dimension], table)
+    quintiles = from_csv["IMD quintile (Q1 most deprived)"].set_index("group")
+    assert quintiles.loc["Not known", "eligible"] not in ("0", "")
+
+
+def test_nobody_eligible_gives_zeros_and_no_rates(tmp_path):
+    frame = _people(50)
+    frame[["eligible", "referred", "engaged", "improved"]] = 0
+    result = iq.inequalities(iq.read_people(_csv(tmp_path, frame)))
+    assert {figure.display for figure in result.totals.values()} == {"0"}
+    assert all(rate is None for row in result.rows for rate in row.rates.values())
