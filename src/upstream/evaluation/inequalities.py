@@ -135,26 +135,30 @@ def _age_band(age: int) -> str:
     return next(label for low, high, label in AGE_BANDS if low <= age <= high)
 
 
+QUINTILE = "IMD quintile (Q1 most deprived)"
+DECILE = "IMD decile (1 most deprived)"
+ETHNIC = "Ethnic group"
+AGE = "Age band"
+SEX_BREAKDOWN = "Sex"
+CORE20 = "Core20 (most deprived IMD deciles)"
+PLUS = "PLUS: ethnic minority"
+
+
 def dimensions() -> dict[str, tuple[Callable[[pd.DataFrame], pd.Series], list[str]]]:
     """Each breakdown: how a person's group is found, and the groups in display order."""
     core20, not_minority = _core20_deciles(), _not_minority()
     return {
-        "IMD quintile (Q1 most deprived)": (
-            lambda f: f["imd_decile"].map(_quintile),
-            [f"Q{q}" for q in range(1, 6)] + [UNKNOWN]),
-        "IMD decile (1 most deprived)": (
-            lambda f: f["imd_decile"].map(lambda d: UNKNOWN if pd.isna(d) else str(int(d))),
-            [str(d) for d in range(1, 11)] + [UNKNOWN]),
-        "Ethnic group": (lambda f: f["ethnic_category"].map(_ethnic_group),
-                         [*ETHNIC_GROUPS, NOT_STATED]),
-        "Age band": (lambda f: f["age"].map(_age_band), [band for *_, band in AGE_BANDS]),
-        "Sex": (lambda f: f["sex"].map(SEX), list(SEX.values())),
-        "Core20 (IMD deciles " + ", ".join(map(str, sorted(core20))) + ")": (
-            lambda f: f["imd_decile"].map(lambda d: "Yes" if d in core20 else "No"),
-            ["Yes", "No"]),
-        "PLUS: ethnic minority": (
-            lambda f: f["ethnic_category"].map(lambda c: "No" if c in not_minority else "Yes"),
-            ["Yes", "No"]),
+        QUINTILE: (lambda f: f["imd_decile"].map(_quintile),
+                   [f"Q{q}" for q in range(1, 6)] + [UNKNOWN]),
+        DECILE: (lambda f: f["imd_decile"].map(lambda d: UNKNOWN if pd.isna(d) else str(int(d))),
+                 [str(d) for d in range(1, 11)] + [UNKNOWN]),
+        ETHNIC: (lambda f: f["ethnic_category"].map(_ethnic_group), [*ETHNIC_GROUPS, NOT_STATED]),
+        AGE: (lambda f: f["age"].map(_age_band), [band for *_, band in AGE_BANDS]),
+        SEX_BREAKDOWN: (lambda f: f["sex"].map(SEX), list(SEX.values())),
+        CORE20: (lambda f: f["imd_decile"].map(lambda d: "Yes" if d in core20 else "No"),
+                 ["Yes", "No"]),
+        PLUS: (lambda f: f["ethnic_category"].map(
+            lambda c: "No" if c in not_minority else "Yes"), ["Yes", "No"]),
     }
 
 
@@ -218,7 +222,7 @@ def inequalities(people: pd.DataFrame) -> Inequalities:
                 earlier = STAGES[STAGES.index(stage) - 1]
                 release.relate([(dimension, group, stage)], "<=",
                                [(dimension, group, earlier)])
-        _declare_known_links(release, dims, stage)
+        _declare_known_links(release, stage)
     release.count("referred_not_eligible",
                   int((people["referred"] & ~people["eligible"]).sum()))
     published = release.protect()
@@ -252,19 +256,21 @@ def _rest(total: Figure, part: Figure, others: list[Figure]) -> int | None:
     return None if total.suppressed else max(0, total.value - part.value)
 
 
-def _declare_known_links(release: Release, dims: list[str], stage: str) -> None:
+def _declare_known_links(release: Release, stage: str) -> None:
     """Relations a reader knows between breakdowns: a quintile is two deciles, Core20 is its
-    deciles, the PLUS group is the non-White stated ethnic groups."""
-    quintile, decile, ethnic, _, _, core20, plus = dims
+    deciles, the PLUS group is the stated ethnic groups other than White."""
     for q in range(1, 6):
-        release.relate([(quintile, f"Q{q}", stage)], "==",
-                       [(decile, str(2 * q - 1), stage), (decile, str(2 * q), stage)])
-    release.relate([(quintile, UNKNOWN, stage)], "==", [(decile, UNKNOWN, stage)])
-    release.relate([(core20, "Yes", stage)], "==",
-                   [(decile, str(d), stage) for d in sorted(_core20_deciles())])
-    minority = [g for g, codes in ETHNIC_GROUPS.items() if not set(codes) <= _not_minority()]
-    if set(_not_minority()) == {"A", "B", "C", "Z", "99"}:  # the shipped definition
-        release.relate([(plus, "Yes", stage)], "==", [(ethnic, g, stage) for g in minority])
+        release.relate([(QUINTILE, f"Q{q}", stage)], "==",
+                       [(DECILE, str(2 * q - 1), stage), (DECILE, str(2 * q), stage)])
+    release.relate([(QUINTILE, UNKNOWN, stage)], "==", [(DECILE, UNKNOWN, stage)])
+    release.relate([(CORE20, "Yes", stage)], "==",
+                   [(DECILE, str(d), stage) for d in sorted(_core20_deciles())])
+    not_minority = _not_minority()
+    minority = [group for group, codes in ETHNIC_GROUPS.items()
+                if not set(codes) & not_minority]
+    covered = {code for group in minority for code in ETHNIC_GROUPS[group]}
+    if covered | not_minority == set(ETHNIC_CATEGORIES):  # PLUS is a union of whole groups
+        release.relate([(PLUS, "Yes", stage)], "==", [(ETHNIC, g, stage) for g in minority])
 
 
 def tables(result: Inequalities) -> dict[str, pd.DataFrame]:
@@ -316,7 +322,11 @@ def write_inequalities(result: Inequalities, out: Path, *, source: str) -> list[
         "compares the group with the rest of the eligible population (95% interval, Katz log "
         "method). Counts: 0 shown, 1 to 9 shown as <10, others rounded to the nearest 5, "
         "[c] hidden to protect another figure; rates and ratios are computed from the "
-        "published counts and left blank where a count they need is hidden.", ""]
+        "published counts and left blank where a count they need is hidden.", "",
+        "Core20: IMD deciles " + ", ".join(map(str, sorted(_core20_deciles())))
+        + " (casefinding/definitions/core20.yaml). PLUS ethnic minority: ethnic categories "
+        "other than " + ", ".join(sorted(_not_minority()))
+        + " (plus_ethnic_minority.yaml).", ""]
     for dimension, table in by_dimension.items():
         lines += [f"## {dimension}", "", _markdown(table), ""]
     lines += ["Method decisions: docs/adr/0020-value-for-money-and-inequalities.md.", ""]

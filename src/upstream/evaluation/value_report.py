@@ -64,10 +64,10 @@ def tornado_frame(value: Value) -> pd.DataFrame:
     """One row per input and end of its range, in the tornado's order (widest swing first)."""
     rows = []
     for order, row in enumerate(value.sensitivity):
-        for end, low_value, net in (("low", row.low_value, row.net_at_low),
-                                    ("high", row.high_value, row.net_at_high)):
+        for end, value_at_end, net in (("low", row.low_value, row.net_at_low),
+                                       ("high", row.high_value, row.net_at_high)):
             rows.append({"order": order, "input": LABELS.get(row.input, row.input),
-                         "end": f"{end} ({_plain(low_value)})", "range_end": end,
+                         "end": f"{end} ({_plain(value_at_end)})", "range_end": end,
                          "net_savings": net, "base": value.net_savings})
     return pd.DataFrame(rows)
 

@@ -64,7 +64,7 @@ def test_counts_rates_and_ratios_come_from_the_published_counts(tmp_path):
     frame = _people()
     result = iq.inequalities(iq.read_people(_csv(tmp_path, frame)))
     rows = {(r.dimension, r.group): r for r in result.rows}
-    core20 = next(d for d in iq.dimensions() if d.startswith("Core20"))
+    core20 = iq.CORE20
     row = rows[(core20, "Yes")]
     eligible = frame[frame.eligible == 1]
     members = eligible[eligible.imd_decile <= 2]
