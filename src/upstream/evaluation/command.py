@@ -12,7 +12,8 @@ import typer
 INVALID_INPUT = 2
 """Exit code when the input is refused (nothing is written)."""
 
-evaluate = typer.Typer(help="Evaluate impact against a matched comparison group.",
+evaluate = typer.Typer(help="Evaluate impact against a matched comparison group, value for "
+                                "money and inequalities.",
                        no_args_is_help=True)
 
 
@@ -134,7 +135,8 @@ def value(
     out: Annotated[Path, typer.Option(help="Folder for value.json, report.md and "
                                            "tornado.png/.svg (created if needed).")],
     price_year: Annotated[str, typer.Option(
-        help="Financial year to express all money in: 2025 or 2025/26.")],
+        help="Financial year to express all money in: 2025/26, or 2025 for the "
+             "year starting in April 2025.")],
     costs: Annotated[Path | None, typer.Option(
         help="Unit costs CSV (default: the shipped National Cost Collection / PSSRU table).")
     ] = None,
