@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.contingency_tables import Table2x2
 from typer.testing import CliRunner
 
@@ -166,3 +168,32 @@ def test_nobody_eligible_gives_zeros_and_no_rates(tmp_path):
     result = iq.inequalities(iq.read_people(_csv(tmp_path, frame)))
     assert {figure.display for figure in result.totals.values()} == {"0"}
     assert all(rate is None for row in result.rows for rate in row.rates.values())
+
+
+@settings(max_examples=8, deadline=None)
+@given(n=st.integers(0, 80), seed=st.integers(0, 10_000))
+def test_every_published_count_obeys_the_rule_and_rates_need_shown_counts(n, seed):
+    frame = _people(n, seed)
+    people = pd.DataFrame({stage: frame[stage].astype(bool) for stage in iq.STAGES}
+                          ).assign(imd_decile=frame["imd_decile"].astype("Int64"),
+                                   ethnic_category=frame["ethnic_category"],
+                                   age=frame["age"], sex=frame["sex"])
+    result = iq.inequalities(people)
+    eligible = people[people["eligible"]]
+    for row in result.rows:
+        group_of, _ = iq.dimensions()[row.dimension]
+        members = eligible[group_of(eligible) == row.group]
+        for stage, figure in row.counts.items():
+            true = int(members[stage].sum())
+            if true == 0:
+                assert figure.display == "0"
+            elif figure.suppressed:
+                assert (figure.display == "<10" and true <= 9) or (
+                    figure.display == "[c]" and true >= 10)
+            else:
+                assert abs(figure.value - true) <= 2 and figure.value % 5 == 0
+                assert figure.value >= 10
+        for stage in iq.STAGES[1:]:
+            if row.rates[stage] is not None:
+                assert not row.counts[stage].suppressed
+                assert not row.counts["eligible"].suppressed
