@@ -12,7 +12,8 @@ import typer
 INVALID_INPUT = 2
 """Exit code when the input is refused (nothing is written)."""
 
-evaluate = typer.Typer(help="Evaluate impact against a matched comparison group.",
+evaluate = typer.Typer(help="Evaluate impact against a matched comparison group, value for "
+                                "money and inequalities.",
                        no_args_is_help=True)
 
 
@@ -122,3 +123,71 @@ def _print_result(result) -> None:
     console.print(f"Naive before/after change of the treated: {result.naive_estimate:,.3f}")
     console.print(f"Change expected without the programme (matched comparison): "
                   f"{result.expected_change_without_programme:,.3f}")
+
+
+@evaluate.command("value")
+def value(
+    result: Annotated[Path, typer.Option(
+        help="result.json of 'upstream evaluate table' (the effect per person).")],
+    programme: Annotated[Path, typer.Option(
+        help="Programme file (YAML): posts, on-costs, overheads, non-staff costs, the unit "
+             "cost that values the measure, wider social value.")],
+    out: Annotated[Path, typer.Option(help="Folder for value.json, report.md and "
+                                           "tornado.png/.svg (created if needed).")],
+    price_year: Annotated[str, typer.Option(
+        help="Financial year to express all money in: 2025/26, or 2025 for the "
+             "year starting in April 2025.")],
+    costs: Annotated[Path | None, typer.Option(
+        help="Unit costs CSV (default: the shipped National Cost Collection / PSSRU table).")
+    ] = None,
+    inflation: Annotated[Path | None, typer.Option(
+        help="Inflation index CSV (default: the shipped NHSCII table).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated draws when the result "
+                                           "holds no bootstrap draws.")] = 1,
+) -> None:
+    """Net cashable savings and return per £1 with 95% intervals, wider social value apart,
+    and a one-way sensitivity analysis (tornado chart). On bad input the error names the file
+    and the line, column or key, and nothing is written (exit code 2)."""
+    from upstream.evaluation import economics as ec
+    from upstream.evaluation.value_report import money, write_value
+
+    costs = costs or ec.DEFAULT_UNIT_COSTS
+    inflation = inflation or ec.DEFAULT_INFLATION_INDEX
+    try:
+        found = ec.value_for_money(
+            ec.load_effect(result, seed=seed), ec.load_programme(programme),
+            ec.load_unit_costs(costs), ec.load_inflation_index(inflation),
+            ec.financial_year(price_year, "--price-year"))
+    except ec.EconomicsError as error:
+        typer.echo(f"Error: {error}\nNothing was written.", err=True)
+        raise typer.Exit(INVALID_INPUT) from None
+    paths = write_value(found, out, sources={
+        "impact result": str(result), "programme": str(programme), "unit costs": str(costs),
+        "inflation index": str(inflation)})
+    low, high = found.return_per_pound_ci
+    typer.echo(f"Return per £1: {money(found.return_per_pound, 2)} (95% CI "
+               f"{money(low, 2)} to {money(high, 2)})")
+    for path in paths:
+        typer.echo(f"Wrote {path}")
+
+
+@evaluate.command("inequalities")
+def inequalities(
+    file: Annotated[Path, typer.Argument(
+        help="Person-level table (.csv or .parquet): person_id, eligible, referred, engaged, "
+             "improved (0/1), imd_decile, ethnic_category, age, sex.")],
+    out: Annotated[Path, typer.Option(help="Folder for inequalities.csv and report.md.")],
+) -> None:
+    """Rates and rate ratios (95% CIs) of referral, engagement and improvement among eligible
+    people by IMD quintile and decile, ethnic group, age band, sex and Core20PLUS5, every
+    figure through the disclosure rule. On bad input the error names the file, line and
+    column, and nothing is written (exit code 2)."""
+    from upstream.evaluation import inequalities as iq
+
+    try:
+        result = iq.inequalities(iq.read_people(file))
+    except iq.InequalitiesError as error:
+        typer.echo(f"Error: {error}\nNothing was written.", err=True)
+        raise typer.Exit(INVALID_INPUT) from None
+    for path in iq.write_inequalities(result, out, source=str(file)):
+        typer.echo(f"Wrote {path}")

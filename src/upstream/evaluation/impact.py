@@ -119,6 +119,9 @@ class Result:
     """Controls the propensity model was fitted on (all of them up to FIT_CONTROLS)."""
     method: Method
     dropped_missing: dict = field(default_factory=dict)
+    bootstrap_draws: list[float] = field(default_factory=list)
+    """The impact in each bootstrap resample (finite ones), so that value-for-money figures
+    can carry the same uncertainty (:mod:`upstream.evaluation.economics`)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -416,7 +419,7 @@ class _Sets:
         return len(self.treated)
 
 
-def _bootstrap(sets: _Sets, method: Method) -> dict[str, float]:
+def _bootstrap(sets: _Sets, method: Method) -> dict[str, float | list[float]]:
     """Point estimates and percentile intervals.
 
     Each resample draws a Poisson(1) count for every matched set (a treated person with their
@@ -443,7 +446,8 @@ def _bootstrap(sets: _Sets, method: Method) -> dict[str, float]:
     tail = (1 - method.confidence) / 2 * 100
     naive_low, naive_high = np.nanpercentile(draws[:, 0], [tail, 100 - tail])
     expected_low, expected_high = np.nanpercentile(draws[:, 1], [tail, 100 - tail])
-    low, high = np.nanpercentile(draws[:, 0] - draws[:, 1], [tail, 100 - tail])
+    impact = draws[:, 0] - draws[:, 1]
+    low, high = np.nanpercentile(impact, [tail, 100 - tail])
     return {
         "estimate": float(point[0] - point[1]), "ci_low": float(low), "ci_high": float(high),
         "naive_estimate": float(point[0]), "naive_ci_low": float(naive_low),
@@ -451,6 +455,7 @@ def _bootstrap(sets: _Sets, method: Method) -> dict[str, float]:
         "expected_change_without_programme": float(point[1]),
         "expected_change_ci_low": float(expected_low),
         "expected_change_ci_high": float(expected_high),
+        "bootstrap_draws": impact[np.isfinite(impact)].tolist(),
     }
 
 
