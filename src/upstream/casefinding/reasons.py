@@ -26,7 +26,7 @@ from upstream.casefinding.model import (
 )
 
 OPERATOR_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
-                  "==": "exactly"}
+                  "==": "exactly", "!=": "other than"}
 SPANS = {365: "12 months", 366: "12 months", 182: "6 months", 183: "6 months", 91: "3 months",
          92: "3 months"}
 PATIENT_WORDS = {"practice_code": "registered at ", "imd_decile": "IMD decile ",
