@@ -46,11 +46,16 @@ def find(
     param: Annotated[list[str] | None, typer.Option(
         help="Override a cohort parameter, as COHORT.KEY=VALUE (VALUE read as YAML, e.g. 15, "
              "2024-01-31, [C82001, C82002]); repeatable.")] = None,
+    allow_missing: Annotated[bool, typer.Option(
+        help="Run the cohorts the source has the tables for, and report the others as 'not "
+             "run' (never as 0 people). Without it, a missing table a chosen cohort needs is "
+             "an error.")] = False,
 ) -> None:
     """Run cohort definitions over population data and write a worklist.
 
-    The source is validated first: if it has errors, the report is printed, nothing is written
-    and the exit code is 2. Otherwise the cohorts run together (one query), each cohort is cut
+    The source is validated first: if it has errors, or lacks a table a chosen cohort needs
+    (unless --allow-missing), the report is printed, nothing is written and the exit code is
+    2. Otherwise the cohorts run together (one query), each cohort is cut
     to its top N (its definition's top_n, or --top), people are de-duplicated and ranked,
     the worklist is written atomically and the summary (protected by the disclosure rule of
     docs/adr/0006) is printed.
@@ -83,13 +88,15 @@ def find(
     with progress:
         step = progress.add_task("Validating the source", total=4)
         sources = _validated_sources(data, as_of_date, progress)
-        progress.update(step, advance=1, description=f"Finding {len(cohorts)} cohort(s)")
-        matches = find_matches(sources, cohorts, as_of_date, overrides)
+        not_run = _cohorts_missing_tables(definitions, sources, allow_missing, progress)
+        running = [c for c in definitions if c.name not in not_run]
+        progress.update(step, advance=1, description=f"Finding {len(running)} cohort(s)")
+        matches = find_matches(sources, running, as_of_date)
         progress.update(step, advance=1, description="Loading the people found")
         patients = _patients_of(sources["patients"], matches, wl.PATIENT_COLUMNS)
         worklist = wl.build_worklist(matches, patients, as_of=as_of_date, priority=priority,
                                      top_n=top_n)
-        summary = wl.summarise(worklist, cohorts)
+        summary = wl.summarise(worklist, [c.name for c in running], not_run=not_run)
         progress.update(step, advance=1, description=f"Writing {out.name}")
         paths = wl.write_worklist(worklist, summary, out)
         progress.update(step, advance=1, description="Done")
@@ -120,6 +127,28 @@ def _validated_sources(data: str, as_of: date, progress):
     for warning in report.warnings:
         console.print(warning.to_text(), markup=False, highlight=False)
     return sources
+
+
+def _cohorts_missing_tables(cohorts, sources, allow_missing: bool, progress) -> dict[str, list]:
+    """Cohort name -> the tables it needs that ``sources`` lacks, for the cohorts that cannot
+    run. Unless ``allow_missing``, any such cohort is an error: the cohorts and tables are
+    named and the command exits with code 2, writing nothing."""
+    missing = {cohort.name: lacking for cohort in cohorts
+               if (lacking := [table for table in cohort.tables() if table not in sources])}
+    if not missing:
+        return {}
+    lines = [f"  {name} needs {', '.join(tables)}" for name, tables in missing.items()]
+    if allow_missing:
+        progress.console.print("Not run, because the source lacks tables they need:\n"
+                               + "\n".join(lines), markup=False, highlight=False)
+        return missing
+    progress.stop()
+    progress.console.print(
+        f"{sources.location} lacks tables that cohorts chosen to run need:\n"
+        + "\n".join(lines) + "\nNothing was written: add the tables, or run with "
+        "--allow-missing to run the other cohorts and report these as not run.",
+        markup=False, highlight=False)
+    raise typer.Exit(INVALID_INPUT)
 
 
 def _source(data: str):
@@ -208,6 +237,8 @@ def _print_summary(summary, as_of: date) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from upstream.casefinding import worklist as wl
+
     table = Table(title=f"People found as of {as_of.isoformat()} (1 to 9 shown as <10, others "
                         "rounded to the nearest 5, [c] hidden so that no <10 can be worked out)")
     table.add_column("Breakdown")
@@ -215,7 +246,8 @@ def _print_summary(summary, as_of: date) -> None:
     table.add_column("People", justify="right")
     previous = None
     for row in summary.itertuples(index=False):
-        table.add_row("" if row.breakdown == previous else row.breakdown, row.group, row.people)
+        table.add_row("" if row.breakdown == previous else row.breakdown, row.group,
+                      wl.shown(row))
         previous = row.breakdown
     Console().print(table)
 

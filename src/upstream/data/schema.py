@@ -15,6 +15,20 @@ from typing import ClassVar, Literal
 
 ColumnType = Literal["int64", "int8", "string", "date", "timestamp", "bool"]
 
+WRITTEN_AS: dict[str, str] = {
+    "int64": "whole numbers, e.g. `42`",
+    "int8": "whole numbers, e.g. `3`",
+    "string": "text",
+    "date": "YYYY-MM-DD, e.g. `2024-01-31` (not `31/01/2024`)",
+    "timestamp": "YYYY-MM-DD HH:MM:SS, e.g. `2024-01-31 14:05:00` (seconds may be left out)",
+    "bool": "`true` or `false`",
+}
+"""How a value of each column type is written in a CSV file: the dictionary's rule, quoted by
+validation when a value does not follow it."""
+
+CSV_ENCODING = "UTF-8"
+"""The character encoding of CSV files (a byte order mark is allowed)."""
+
 ETHNIC_CATEGORIES = (
     "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99",
 )  # fmt: skip
