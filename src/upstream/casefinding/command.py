@@ -1,9 +1,9 @@
-"""``upstream find`` (cohorts -> worklist file) and ``upstream push-worklist`` (worklist ->
-referrals in a team's triage queue). Heavy imports happen inside the commands."""
+"""``upstream find``: cohorts -> worklist file. Heavy imports happen inside the command; nothing
+here imports Django (pushing a worklist into the service is the service's own command,
+:mod:`upstream.service.referrals.command`)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -65,7 +65,7 @@ def find(
 
     from upstream.casefinding import worklist as wl
     from upstream.casefinding.definitions import DefinitionError
-    from upstream.casefinding.engine import available_cohorts, build_cohorts, find_matches
+    from upstream.casefinding.engine import build_cohorts, find_matches
 
     as_of_date = as_of.date()
     try:
@@ -74,7 +74,7 @@ def find(
         raise typer.BadParameter(str(error), param_hint="--out") from None
     if not out.parent.is_dir():
         raise typer.BadParameter(f"There is no folder {out.parent}", param_hint="--out")
-    cohorts = _chosen_cohorts(cohort, available_cohorts(), _population_flags())
+    cohorts = _chosen_cohorts(cohort)
     overrides = parse_params(param or [], cohorts)
     try:
         definitions = build_cohorts(cohorts, overrides)
@@ -160,30 +160,15 @@ def _source(data: str):
     return Path(data)
 
 
-def _population_flags() -> list[str]:
-    """Shipped cohorts that flag a population group rather than find people to contact: the
-    Core20PLUS5 groups (Core20, PLUS). Everyone in them would top a worklist, and the
-    worklist's ``core20`` column and deprivation weight already carry them."""
-    from upstream.casefinding import definitions
+def _chosen_cohorts(requested: list[str]) -> list[str]:
+    """The cohorts to run, in the order given (:func:`definitions.select`: 'all' leaves out the
+    population flags, which run only when named); an unknown name is a bad --cohort."""
+    from upstream.casefinding.definitions import DefinitionError, select
 
-    return [name for name in definitions.available()
-            if definitions.load(name).kind == "population_flag"]
-
-
-def _chosen_cohorts(requested: list[str], available: list[str], flags: list[str]) -> list[str]:
-    """The cohorts to run, in the order given; 'all' means every available cohort except the
-    population ``flags`` (which run only when named). Unknown names are refused."""
-    everything = [name for name in available if name not in flags]
-    chosen: list[str] = []
-    for name in requested:
-        for cohort in everything if name == "all" else [name]:
-            if cohort not in available:
-                raise typer.BadParameter(
-                    f"No cohort named '{cohort}'. Cohorts: {', '.join(available)}, or 'all'.",
-                    param_hint="--cohort")
-            if cohort not in chosen:
-                chosen.append(cohort)
-    return chosen
+    try:
+        return select(requested)
+    except DefinitionError as error:
+        raise typer.BadParameter(str(error), param_hint="--cohort") from None
 
 
 def parse_params(params: list[str], cohorts: list[str]) -> dict[str, dict[str, object]]:
@@ -250,62 +235,3 @@ def _print_summary(summary, as_of: date) -> None:
                       wl.shown(row))
         previous = row.breakdown
     Console().print(table)
-
-
-def push_worklist(
-    worklist: Annotated[Path, typer.Option(
-        exists=True, dir_okay=False, help="Worklist written by 'upstream find' (.csv, .parquet "
-                                          "or .xlsx).")],
-    team: Annotated[str, typer.Option(help="Name of the team whose triage queue receives it.")],
-    closed_within_days: Annotated[int, typer.Option(
-        min=0, help="Do not refer again people whose episode in the team closed within this "
-                    "many days.")] = 90,
-    dry_run: Annotated[bool, typer.Option(
-        help="Work out what would happen, then change nothing.")] = False,
-) -> None:
-    """Push a worklist into the service as case-finding referrals to a team's triage queue.
-
-    Rows are matched to people by NHS number; rows the service cannot identify are counted as
-    needing re-identification and skipped. People with an open episode in the team, or one
-    closed within --closed-within-days, are flagged and not referred again.
-    """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.service.config.settings")
-    import django
-
-    django.setup()
-    from rich.console import Console
-    from rich.table import Table
-
-    from upstream.casefinding import push
-    from upstream.casefinding.worklist import read_worklist
-    from upstream.service.accounts.models import Team
-
-    chosen = Team.objects.filter(name=team).first()
-    if chosen is None:
-        names = ", ".join(Team.objects.order_by("name").values_list("name", flat=True))
-        raise typer.BadParameter(f"No team named '{team}'. Teams: {names or 'none yet'}",
-                                 param_hint="--team")
-    try:
-        frame = read_worklist(worklist)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--worklist") from None
-    if missing := push.missing_columns(frame):
-        raise typer.BadParameter(f"The worklist lacks column(s): {', '.join(missing)}",
-                                 param_hint="--worklist")
-    report = push.push_worklist(frame, chosen, closed_within_days=closed_within_days,
-                                dry_run=dry_run)
-    verb = "Would push" if dry_run else "Pushed"
-    table = Table(title=f"{verb} {worklist.name} to {report.team}"
-                        + (" (dry run: nothing changed)" if dry_run else ""))
-    table.add_column("Outcome")
-    table.add_column("Rows", justify="right")
-    table.add_column("Worklist ranks")
-    for outcome in push.Outcome:
-        ranks = report.ranks.get(outcome, [])
-        shown = ", ".join(map(str, ranks[:20])) + (" ..." if len(ranks) > 20 else "")
-        table.add_row(push.describe(outcome, closed_within_days), str(len(ranks)),
-                      "" if outcome == push.Outcome.PUSHED else shown)
-    table.add_row("Total", str(report.total), "")
-    Console().print(table)
-    if report.people_created:
-        typer.echo(f"New people created from identifying details: {report.people_created}")

@@ -99,6 +99,29 @@ def available() -> list[str]:
     return sorted(path.stem for path in FOLDER.glob("*.yaml"))
 
 
+ALL = "all"
+"""The name that stands for every shipped worklist cohort (see :func:`select`)."""
+
+
+def select(requested: str | list[str]) -> list[str]:
+    """The shipped cohorts to run for ``requested`` names, in the order given, without repeats.
+    ``"all"`` means every shipped cohort of kind ``worklist``; population flags (Core20, PLUS)
+    run only when named. The one meaning of "all", for the library and the command line alike.
+    :class:`DefinitionError` names an unknown cohort."""
+    names = [requested] if isinstance(requested, str) else list(requested)
+    shipped = available()
+    chosen: list[str] = []
+    for name in names:
+        if name == ALL:
+            chosen += [c for c in shipped if load(c).kind == "worklist"]
+        elif name in shipped:
+            chosen.append(name)
+        else:
+            raise DefinitionError(
+                f"No cohort named '{name}'. Cohorts: {', '.join(shipped)}, or '{ALL}'.")
+    return list(dict.fromkeys(chosen))
+
+
 @cache
 def load(name: str) -> Definition:
     """The definition called ``name``, checked (and built once with its defaults)."""
