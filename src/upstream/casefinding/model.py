@@ -37,20 +37,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TypeVar
 
-from upstream.data.schema import TABLES
+from upstream.data.schema import EVENT_TABLES, TABLES
 
 T = TypeVar("T")
-
-EVENT_TABLES: dict[str, tuple[str, str]] = {
-    "ed_attendances": ("arrival_time", "ED attendance"),
-    "admissions": ("admission_date", "admission"),
-    "outpatient_appointments": ("appointment_date", "outpatient appointment"),
-    "gp_appointments": ("appointment_date", "GP appointment"),
-    "conditions": ("recorded_date", "condition code"),
-    "screening_responses": ("response_date", "screening response"),
-    "police_notices": ("notice_date", "police notice"),
-}
-"""Event tables of the data contract: their date column and the singular noun for reasons."""
 
 CODED_COLUMNS: dict[str, tuple[str, str | None]] = {
     "conditions": ("code", "code_system"),

@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from upstream.standards import disclosure
+from upstream.standards import disclosure, vocabularies
 
 MATCH_COLUMNS = ("patient_id", "cohort", "reasons", "score")
 PATIENT_COLUMNS = ("patient_id", "nhs_number", "birth_date", "sex", "imd_decile",
@@ -54,7 +54,7 @@ FORMATS = (".csv", ".parquet", ".xlsx")
 
 AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 84),
              (85, None))
-SEX_LABELS = {"F": "Female", "M": "Male", "I": "Indeterminate", "U": "Not known"}
+SEX_LABELS = vocabularies.SEX
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import ibis.expr.datatypes as dt
 
 from upstream.data.schema import TABLES, WRITTEN_AS, Column, Table
 from upstream.data.sources import SourceError, Sources, load_sources, unreadable
+from upstream.standards import nhs_number
 
 SAMPLE_ROWS = 5
 _ROW = "_upstream_row"
@@ -358,12 +359,12 @@ def _parse_fix(expected: str) -> str:
 
 
 def _valid_nhs_number(value: ibis.StringValue) -> ibis.BooleanValue:
-    """Ten digits whose last is the Modulus 11 check digit of the first nine (weights 10..2)."""
+    """Ten digits whose last is the Modulus 11 check digit of the first nine
+    (:func:`upstream.standards.nhs_number.modulus_11`, as an Ibis expression)."""
     digits = [ibis.literal("0123456789").find(value.substr(i, 1)) for i in range(10)]
-    total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = (check == 11).ifelse(0, check)
-    return value.re_search(r"^[0-9]{10}$") & (check != 10) & (check == digits[9])
+    check = nhs_number.modulus_11(digits[:9])
+    return (value.re_search(r"^[0-9]{10}$") & (check != nhs_number.NO_CHECK_DIGIT)
+            & (check == digits[9]))
 
 
 def _count(table: ibis.Table, condition) -> int:

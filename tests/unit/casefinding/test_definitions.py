@@ -51,7 +51,7 @@ def test_unknown_or_mistyped_overrides_are_refused_by_name():
 
 
 def test_an_unknown_cohort_is_named():
-    with pytest.raises(definitions.DefinitionError, match="No cohort definition 'nope'"):
+    with pytest.raises(definitions.DefinitionError, match="No cohort named 'nope'"):
         build_cohorts(["nope"])
 
 
