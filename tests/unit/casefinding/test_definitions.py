@@ -70,9 +70,9 @@ def broken(tmp_path: Path, change) -> Path:
 @pytest.mark.parametrize(("change", "message"), [
     (lambda s: s.pop("source"), "ncl_ed_hiu.yaml: key 'source' is missing"),
     (lambda s: s["parameters"]["min_age"].pop("description"),
-     "parameters.min_age: needs a default and a description"),
+     "parameters.min_age: key 'description' is missing"),
     (lambda s: s["features"]["attendances"].update(count="ed_visits"),
-     "features.attendances.count: 'ed_visits' is not an event table"),
+     "features.attendances.count: 'ed_visits' must be one of 'ed_attendances', "),
     (lambda s: s["features"]["attendances"].update(codelist="nope"),
      "features.attendances.codelist: no codelist 'nope'"),
     (lambda s: s["population"]["all"][1]["any"].__setitem__(0, "attendances >> 3"),
@@ -80,8 +80,8 @@ def broken(tmp_path: Path, change) -> Path:
     (lambda s: s["population"]["all"][1]["any"].__setitem__(0, "attendances > $nope"),
      r"'\$nope' is not a parameter"),
     (lambda s: s["population"]["all"].append({"older": 3}),
-     r"population.all\[2\]: unknown criterion 'older'"),
-    (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of worklist, population_flag"),
+     r"population.all\[2\]: must be 'feature <op> number', a date feature's name, or a "),
+    (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of 'worklist' or "),
 ])
 def test_a_broken_definition_names_file_and_key(tmp_path, change, message):
     with pytest.raises(definitions.DefinitionError, match=message):
