@@ -20,6 +20,11 @@ class Combine(StrEnum):
     SUM = "sum"
 
 
+class Engine(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
 def find(
     data: Annotated[str, typer.Option(
         help="Folder of Parquet/CSV files named after the contract tables (patients, "
@@ -50,6 +55,10 @@ def find(
         help="Run the cohorts the source has the tables for, and report the others as 'not "
              "run' (never as 0 people). Without it, a missing table a chosen cohort needs is "
              "an error.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        help="Where the cohorts run: duckdb (in this process), or spark (Apache Spark in "
+             "local mode over the folder's Parquet files; needs Java and the 'spark' "
+             "extra).")] = Engine.DUCKDB,
 ) -> None:
     """Run cohort definitions over population data and write a worklist.
 
@@ -91,9 +100,10 @@ def find(
         not_run = _cohorts_missing_tables(definitions, sources, allow_missing, progress)
         running = [c for c in definitions if c.name not in not_run]
         progress.update(step, advance=1, description=f"Finding {len(running)} cohort(s)")
-        matches = find_matches(sources, running, as_of_date)
+        tables = _engine_tables(engine, sources)
+        matches = find_matches(tables, running, as_of_date)
         progress.update(step, advance=1, description="Loading the people found")
-        patients = _patients_of(sources["patients"], matches, wl.PATIENT_COLUMNS)
+        patients = _patients_of(tables["patients"], matches, wl.PATIENT_COLUMNS)
         worklist = wl.build_worklist(matches, patients, as_of=as_of_date, priority=priority,
                                      top_n=top_n)
         summary = wl.summarise(worklist, [c.name for c in running], not_run=not_run)
@@ -149,6 +159,22 @@ def _cohorts_missing_tables(cohorts, sources, allow_missing: bool, progress) -> 
         "--allow-missing to run the other cohorts and report these as not run.",
         markup=False, highlight=False)
     raise typer.Exit(INVALID_INPUT)
+
+
+def _engine_tables(engine: Engine, sources):
+    """The validated ``sources`` on the chosen engine: as they are (DuckDB, or the database of
+    a URL), or the same Parquet files opened by a local Spark session."""
+    if engine == Engine.DUCKDB:
+        return sources
+    from upstream.casefinding import spark
+
+    if not sources.is_folder:
+        raise typer.BadParameter("--engine spark reads a folder of Parquet files",
+                                 param_hint="--engine")
+    try:
+        return spark.read_folder(spark.connect(), sources.files)
+    except (ValueError, RuntimeError) as error:
+        raise typer.BadParameter(str(error), param_hint="--engine") from None
 
 
 def _source(data: str):
