@@ -32,6 +32,7 @@ serve: setup
 
 test: setup
 	bash scripts/ensure-chromium
+	bash scripts/ensure-java
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres

@@ -6,13 +6,14 @@ dependencies inside the function, so ``upstream --help`` stays fast.
 
 import typer
 
-from upstream.casefinding.command import find, push_worklist
+from upstream.casefinding.command import find
 from upstream.evaluation.command import evaluate
 from upstream.service.audit.command import audit, db_roles
 from upstream.service.command import demo, demo_code, migrate, serve
 from upstream.service.directory.command import directory
 from upstream.service.directory.postcodes_command import postcodes
 from upstream.service.outreach.command import outreach
+from upstream.service.referrals.command import push_worklist
 from upstream.synth.command import synth
 
 app = typer.Typer(

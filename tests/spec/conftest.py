@@ -1,8 +1,10 @@
 """Spec tests: tiny inline tables in, expected patient ids out, on every engine.
 
-Each test asks for ``engine`` and is run three times: DuckDB, SQLite (both in memory) and
-PostgreSQL (a fresh schema per test, dropped afterwards). A missing PostgreSQL server is an
-error, never a skip. Rows need only the columns a test cares about; the rest take defaults.
+Each test asks for ``engine`` and is run four times: DuckDB, SQLite (both in memory),
+PostgreSQL (a fresh schema per test, dropped afterwards) and Apache Spark in local mode
+(temporary views in one session per test run; Java from ``scripts/ensure-java``). A missing
+PostgreSQL server or Spark is an error, never a skip. Rows need only the columns a test cares
+about; the rest take defaults.
 """
 
 from __future__ import annotations
@@ -38,15 +40,20 @@ DEFAULTS = {
 }
 
 
-def contract_frame(table: str, rows: list[dict]) -> ibis.Table:
-    """An in-memory Ibis table of contract ``table`` from ``rows`` (ids filled in)."""
+def contract_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """An Arrow table of contract ``table`` from ``rows`` (ids filled in)."""
     columns = TABLES[table].columns
     id_column = TABLES[table].id_column().name
     counter = itertools.count(1)
     full = [{**DEFAULTS[table], id_column: next(counter), **row} for row in rows]
     schema = ibis.schema({name: column.type for name, column in columns.items()})
     rows = [{name: row.get(name) for name in columns} for row in full]
-    return ibis.memtable(pa.Table.from_pylist(rows, schema=schema.to_pyarrow()))
+    return pa.Table.from_pylist(rows, schema=schema.to_pyarrow())
+
+
+def contract_frame(table: str, rows: list[dict]) -> ibis.Table:
+    """An in-memory Ibis table of contract ``table`` from ``rows`` (ids filled in)."""
+    return ibis.memtable(contract_arrow(table, rows))
 
 
 class Engine:
@@ -60,8 +67,14 @@ class Engine:
 
     def load(self, tables: dict[str, list[dict]]) -> dict[str, ibis.Table]:
         """Create the tables (named ``t<N>_<table>``, N counting loads) and map contract names
-        to them."""
+        to them (on Spark, temporary views: nothing is written to a warehouse)."""
         prefix = f"t{next(self.loads)}_"
+        if self.name == "spark":  # from Arrow: Spark's pandas path loses nullable integers
+            session = self.con._session
+            for table, rows in tables.items():
+                frame = session.createDataFrame(contract_arrow(table, rows))
+                frame.createOrReplaceTempView(prefix + table)
+            return {table: self.con.table(prefix + table) for table in tables}
         kwargs = {"database": self.database} if self.database else {}
         return {table: self.con.create_table(prefix + table, contract_frame(table, rows), **kwargs)
                 for table, rows in tables.items()}
@@ -82,10 +95,22 @@ def postgres():
     return ibis.connect(POSTGRES_URL)
 
 
-@pytest.fixture(params=["duckdb", "sqlite", "postgres"])
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local Spark session (and JVM) for the test run."""
+    from upstream.casefinding.spark import connect
+
+    con = connect(warehouse=tmp_path_factory.mktemp("spark-warehouse"))
+    yield con
+    con.disconnect()
+
+
+@pytest.fixture(params=["duckdb", "sqlite", "postgres", "spark"])
 def engine(request):
     if request.param == "duckdb":
         yield Engine("duckdb", ibis.duckdb.connect())
+    elif request.param == "spark":
+        yield Engine("spark", request.getfixturevalue("spark"))
     elif request.param == "sqlite":
         yield Engine("sqlite", ibis.sqlite.connect())
     else:

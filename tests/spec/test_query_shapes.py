@@ -77,3 +77,11 @@ def test_patient_criteria_under_a_not_narrow_only_after_the_join(engine):
         "ed_attendances": [ed(1, 1), ed(1, 2), ed(2, 1), ed(2, 2), ed(3, 1)],
     }
     assert members(engine, tables, cohort) == {"elsewhere": {2}}
+
+
+def test_equals_and_not_equals_are_criteria_on_every_engine(engine):
+    """``== 0`` holds for someone with no attendances; ``!= 0`` for anyone with some."""
+    never = Cohort("never", aged(18) & (ED.count() == 0))
+    ever = Cohort("ever", ED.count() != 0)
+    tables = {"patients": people({}, {}, {}), "ed_attendances": [ed(1, 5), ed(3, 9), ed(3, 8)]}
+    assert members(engine, tables, never, ever) == {"never": {2}, "ever": {1, 3}}

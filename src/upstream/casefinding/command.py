@@ -1,9 +1,9 @@
-"""``upstream find`` (cohorts -> worklist file) and ``upstream push-worklist`` (worklist ->
-referrals in a team's triage queue). Heavy imports happen inside the commands."""
+"""``upstream find``: cohorts -> worklist file. Heavy imports happen inside the command; nothing
+here imports Django (pushing a worklist into the service is the service's own command,
+:mod:`upstream.service.referrals.command`)."""
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +18,11 @@ INVALID_INPUT = 2
 class Combine(StrEnum):
     MAX = "max"
     SUM = "sum"
+
+
+class Engine(StrEnum):
+    DUCKDB = "duckdb"
+    SPARK = "spark"
 
 
 def find(
@@ -50,11 +55,20 @@ def find(
     param: Annotated[list[str] | None, typer.Option(
         help="Override a cohort parameter, as COHORT.KEY=VALUE (VALUE read as YAML, e.g. 15, "
              "2024-01-31, [C82001, C82002]); repeatable.")] = None,
+    allow_missing: Annotated[bool, typer.Option(
+        help="Run the cohorts the source has the tables for, and report the others as 'not "
+             "run' (never as 0 people). Without it, a missing table a chosen cohort needs is "
+             "an error.")] = False,
+    engine: Annotated[Engine, typer.Option(
+        help="Where the cohorts run: duckdb (in this process), or spark (Apache Spark in "
+             "local mode over the folder's Parquet files; needs Java and the 'spark' "
+             "extra).")] = Engine.DUCKDB,
 ) -> None:
     """Run cohort definitions over population data and write a worklist.
 
-    The source is validated first: if it has errors, the report is printed, nothing is written
-    and the exit code is 2. Otherwise the cohorts run together (one query), each cohort is cut
+    The source is validated first: if it has errors, or lacks a table a chosen cohort needs
+    (unless --allow-missing), the report is printed, nothing is written and the exit code is
+    2. Otherwise the cohorts run together (one query), each cohort is cut
     to its top N (its definition's top_n, or --top), people are de-duplicated and ranked,
     the worklist is written atomically and the summary (protected by the disclosure rule of
     docs/adr/0006) is printed. Rows dated after the as-of date are ignored, and counted in the
@@ -66,12 +80,7 @@ def find(
     from upstream.casefinding import worklist as wl
     from upstream.casefinding.definitions import DefinitionError
     from upstream.casefinding.definitions import load as load_definition
-    from upstream.casefinding.engine import (
-        available_cohorts,
-        build_cohorts,
-        find_matches,
-        rows_after,
-    )
+    from upstream.casefinding.engine import build_cohorts, find_matches, rows_after
 
     try:
         wl.output_paths(out)
@@ -79,7 +88,7 @@ def find(
         raise typer.BadParameter(str(error), param_hint="--out") from None
     if not out.parent.is_dir():
         raise typer.BadParameter(f"There is no folder {out.parent}", param_hint="--out")
-    cohorts = _chosen_cohorts(cohort, available_cohorts(), _population_flags())
+    cohorts = _chosen_cohorts(cohort)
     overrides = parse_params(param or [], cohorts)
     try:
         definitions = build_cohorts(cohorts, overrides)
@@ -96,22 +105,25 @@ def find(
             data, as_of.date() if as_of else None, progress)
         progress.console.print(f"As of {as_of_date.isoformat()}: {as_of_reason}.",
                                markup=False, highlight=False)
+        not_run = _cohorts_missing_tables(definitions, sources, allow_missing, progress)
+        running = [c for c in definitions if c.name not in not_run]
         ignored = rows_after(sources, as_of_date)
         if ignored:
             progress.console.print(
                 f"Ignored {sum(ignored.values())} row(s) dated after the as-of date: "
                 + ", ".join(f"{table} {count}" for table, count in ignored.items()) + ".",
                 markup=False, highlight=False)
-        progress.update(step, advance=1, description=f"Finding {len(cohorts)} cohort(s)")
-        matches = find_matches(sources, cohorts, as_of_date, overrides)
+        progress.update(step, advance=1, description=f"Finding {len(running)} cohort(s)")
+        tables = _engine_tables(engine, sources)
+        matches = find_matches(tables, running, as_of_date)
         progress.update(step, advance=1, description="Loading the people found")
-        patients = _patients_of(sources["patients"], matches, wl.PATIENT_COLUMNS)
+        patients = _patients_of(tables["patients"], matches, wl.PATIENT_COLUMNS)
         worklist = wl.build_worklist(matches, patients, as_of=as_of_date, priority=priority,
                                      top_n=top_n)
-        summary = wl.summarise(worklist, cohorts)
+        summary = wl.summarise(worklist, [c.name for c in running], not_run=not_run)
         progress.update(step, advance=1, description=f"Writing {out.name}")
         metadata = wl.about(as_of_date, as_of_reason, ignored,
-                            [load_definition(name) for name in cohorts], overrides)
+                            [load_definition(c.name) for c in running], overrides)
         paths = wl.write_worklist(worklist, summary, out, metadata)
         progress.update(step, advance=1, description="Done")
     _print_summary(summary, as_of_date)
@@ -157,6 +169,44 @@ def _validated_sources(data: str, as_of: date | None, progress):
     return sources, as_of, reason
 
 
+def _cohorts_missing_tables(cohorts, sources, allow_missing: bool, progress) -> dict[str, list]:
+    """Cohort name -> the tables it needs that ``sources`` lacks, for the cohorts that cannot
+    run. Unless ``allow_missing``, any such cohort is an error: the cohorts and tables are
+    named and the command exits with code 2, writing nothing."""
+    missing = {cohort.name: lacking for cohort in cohorts
+               if (lacking := [table for table in cohort.tables() if table not in sources])}
+    if not missing:
+        return {}
+    lines = [f"  {name} needs {', '.join(tables)}" for name, tables in missing.items()]
+    if allow_missing:
+        progress.console.print("Not run, because the source lacks tables they need:\n"
+                               + "\n".join(lines), markup=False, highlight=False)
+        return missing
+    progress.stop()
+    progress.console.print(
+        f"{sources.location} lacks tables that cohorts chosen to run need:\n"
+        + "\n".join(lines) + "\nNothing was written: add the tables, or run with "
+        "--allow-missing to run the other cohorts and report these as not run.",
+        markup=False, highlight=False)
+    raise typer.Exit(INVALID_INPUT)
+
+
+def _engine_tables(engine: Engine, sources):
+    """The validated ``sources`` on the chosen engine: as they are (DuckDB, or the database of
+    a URL), or the same Parquet files opened by a local Spark session."""
+    if engine == Engine.DUCKDB:
+        return sources
+    from upstream.casefinding import spark
+
+    if not sources.is_folder:
+        raise typer.BadParameter("--engine spark reads a folder of Parquet files",
+                                 param_hint="--engine")
+    try:
+        return spark.read_folder(spark.connect(), sources.files)
+    except (ValueError, RuntimeError) as error:
+        raise typer.BadParameter(str(error), param_hint="--engine") from None
+
+
 def _source(data: str):
     """A folder path, or an Ibis connection for a URL such as ``postgres://...``."""
     if "://" in data:
@@ -166,30 +216,15 @@ def _source(data: str):
     return Path(data)
 
 
-def _population_flags() -> list[str]:
-    """Shipped cohorts that flag a population group rather than find people to contact: the
-    Core20PLUS5 groups (Core20, PLUS). Everyone in them would top a worklist, and the
-    worklist's ``core20`` column and deprivation weight already carry them."""
-    from upstream.casefinding import definitions
+def _chosen_cohorts(requested: list[str]) -> list[str]:
+    """The cohorts to run, in the order given (:func:`definitions.select`: 'all' leaves out the
+    population flags, which run only when named); an unknown name is a bad --cohort."""
+    from upstream.casefinding.definitions import DefinitionError, select
 
-    return [name for name in definitions.available()
-            if definitions.load(name).kind == "population_flag"]
-
-
-def _chosen_cohorts(requested: list[str], available: list[str], flags: list[str]) -> list[str]:
-    """The cohorts to run, in the order given; 'all' means every available cohort except the
-    population ``flags`` (which run only when named). Unknown names are refused."""
-    everything = [name for name in available if name not in flags]
-    chosen: list[str] = []
-    for name in requested:
-        for cohort in everything if name == "all" else [name]:
-            if cohort not in available:
-                raise typer.BadParameter(
-                    f"No cohort named '{cohort}'. Cohorts: {', '.join(available)}, or 'all'.",
-                    param_hint="--cohort")
-            if cohort not in chosen:
-                chosen.append(cohort)
-    return chosen
+    try:
+        return select(requested)
+    except DefinitionError as error:
+        raise typer.BadParameter(str(error), param_hint="--cohort") from None
 
 
 def parse_params(params: list[str], cohorts: list[str]) -> dict[str, dict[str, object]]:
@@ -243,6 +278,8 @@ def _print_summary(summary, as_of: date) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from upstream.casefinding import worklist as wl
+
     table = Table(title=f"People found as of {as_of.isoformat()} (1 to 9 shown as <10, others "
                         "rounded to the nearest 5, [c] hidden so that no <10 can be worked out)")
     table.add_column("Breakdown")
@@ -250,65 +287,7 @@ def _print_summary(summary, as_of: date) -> None:
     table.add_column("People", justify="right")
     previous = None
     for row in summary.itertuples(index=False):
-        table.add_row("" if row.breakdown == previous else row.breakdown, row.group, row.people)
+        table.add_row("" if row.breakdown == previous else row.breakdown, row.group,
+                      wl.shown(row))
         previous = row.breakdown
     Console().print(table)
-
-
-def push_worklist(
-    worklist: Annotated[Path, typer.Option(
-        exists=True, dir_okay=False, help="Worklist written by 'upstream find' (.csv, .parquet "
-                                          "or .xlsx).")],
-    team: Annotated[str, typer.Option(help="Name of the team whose triage queue receives it.")],
-    closed_within_days: Annotated[int, typer.Option(
-        min=0, help="Do not refer again people whose episode in the team closed within this "
-                    "many days.")] = 90,
-    dry_run: Annotated[bool, typer.Option(
-        help="Work out what would happen, then change nothing.")] = False,
-) -> None:
-    """Push a worklist into the service as case-finding referrals to a team's triage queue.
-
-    Rows are matched to people by NHS number; rows the service cannot identify are counted as
-    needing re-identification and skipped. People with an open episode in the team, or one
-    closed within --closed-within-days, are flagged and not referred again.
-    """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "upstream.service.config.settings")
-    import django
-
-    django.setup()
-    from rich.console import Console
-    from rich.table import Table
-
-    from upstream.casefinding import push
-    from upstream.casefinding.worklist import read_worklist
-    from upstream.service.accounts.models import Team
-
-    chosen = Team.objects.filter(name=team).first()
-    if chosen is None:
-        names = ", ".join(Team.objects.order_by("name").values_list("name", flat=True))
-        raise typer.BadParameter(f"No team named '{team}'. Teams: {names or 'none yet'}",
-                                 param_hint="--team")
-    try:
-        frame = read_worklist(worklist)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--worklist") from None
-    if missing := push.missing_columns(frame):
-        raise typer.BadParameter(f"The worklist lacks column(s): {', '.join(missing)}",
-                                 param_hint="--worklist")
-    report = push.push_worklist(frame, chosen, closed_within_days=closed_within_days,
-                                dry_run=dry_run)
-    verb = "Would push" if dry_run else "Pushed"
-    table = Table(title=f"{verb} {worklist.name} to {report.team}"
-                        + (" (dry run: nothing changed)" if dry_run else ""))
-    table.add_column("Outcome")
-    table.add_column("Rows", justify="right")
-    table.add_column("Worklist ranks")
-    for outcome in push.Outcome:
-        ranks = report.ranks.get(outcome, [])
-        shown = ", ".join(map(str, ranks[:20])) + (" ..." if len(ranks) > 20 else "")
-        table.add_row(push.describe(outcome, closed_within_days), str(len(ranks)),
-                      "" if outcome == push.Outcome.PUSHED else shown)
-    table.add_row("Total", str(report.total), "")
-    Console().print(table)
-    if report.people_created:
-        typer.echo(f"New people created from identifying details: {report.people_created}")

@@ -51,13 +51,15 @@ def available_cohorts() -> list[str]:
 
 def build_cohorts(names: list[str | Cohort] | str, overrides: dict[str, dict] | None = None,
                   ) -> list[Cohort]:
-    """The named cohorts (one name, a list of names, or ``"all"`` for every shipped one) with
-    parameter overrides applied (overrides of cohorts not named are ignored); a
+    """The named cohorts (one name or a list; ``"all"`` as :func:`definitions.select` means it)
+    with parameter overrides applied (overrides of cohorts not named are ignored); a
     :class:`Cohort` built in Python may stand in the list for a name and is taken as it is.
     :class:`definitions.DefinitionError` names an unknown cohort or parameter."""
     if isinstance(names, str):
-        names = available_cohorts() if names == "all" else [names]
-    chosen = list(dict.fromkeys(names))
+        names = [names]
+    chosen = list(dict.fromkeys(
+        item for name in names
+        for item in ([name] if isinstance(name, Cohort) else definitions.select(name))))
     overrides = overrides or {}
     unknown = sorted(set(overrides) - set(available_cohorts()))
     if unknown:

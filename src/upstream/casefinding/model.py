@@ -26,31 +26,30 @@ found. Semantics shared by every engine (and by the synthetic world's planted tr
   stands for a *condition* (its codelist's ``condition`` column, else the codelist's title), and
   ``count_conditions()`` counts distinct conditions, so a GP's SNOMED CT code and a hospital's
   ICD-10 code for one disease, or type 1 and type 2 diabetes codes, are one condition.
+
+The model refuses Python's traps, as ehrQL's does: ``bool()`` of a criterion or a feature
+raises :class:`TypeError` (so ``aged(18) and ed.count() > 15``, ``not criterion`` and the chained
+``5 < ed.count() < 10`` fail instead of quietly dropping a part); ``==`` and ``!=`` between a
+feature and a number build a criterion; column names given to ``where()`` and
+``count_distinct()`` are checked against the data contract (:mod:`upstream.data.schema`) as the
+expression is built.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 
-T = TypeVar("T")
+from upstream.data.schema import EVENT_TABLES, TABLES
 
-EVENT_TABLES: dict[str, tuple[str, str]] = {
-    "ed_attendances": ("arrival_time", "ED attendance"),
-    "admissions": ("admission_date", "admission"),
-    "outpatient_appointments": ("appointment_date", "outpatient appointment"),
-    "gp_appointments": ("appointment_date", "GP appointment"),
-    "conditions": ("recorded_date", "condition code"),
-    "screening_responses": ("response_date", "screening response"),
-    "police_notices": ("notice_date", "police notice"),
-}
-"""Event tables of the data contract: their date column and the singular noun for reasons."""
+T = TypeVar("T")
 
 CODED_COLUMNS: dict[str, tuple[str, str | None]] = {
     "conditions": ("code", "code_system"),
@@ -66,6 +65,29 @@ PATIENT_COLUMNS = ("sex", "ethnic_category", "lsoa_code", "imd_decile", "practic
 
 class ModelError(ValueError):
     """A criterion or event set that cannot be built (unknown table, column or operator)."""
+
+
+BOOLEAN_HINT = (
+    "combine criteria with & (and), | (or) and ~ (not) instead of Python's 'and', 'or' and "
+    "'not', and write a range as two comparisons, (x > 5) & (x < 10), not 5 < x < 10"
+)
+
+
+def _no_truth_value(kind: str):
+    def __bool__(self):
+        raise TypeError(f"A {kind} has no true/false value in Python: {BOOLEAN_HINT}")
+    return __bool__
+
+
+def check_column(table: str, column: str) -> None:
+    """:class:`ModelError` unless ``column`` is a column of contract table ``table``; the message
+    names the table, the column and the closest column names."""
+    known = TABLES[table].columns
+    if column not in known:
+        close = difflib.get_close_matches(column, list(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise ModelError(f"{table} has no column '{column}'{hint} "
+                         f"(columns: {', '.join(known)})")
 
 
 # ------------------------------------------------------------------------------------ windows
@@ -137,13 +159,21 @@ class Events:
         return self.plural or f"{self.label}s"
 
     def where(self, **columns) -> Events:
-        """Keep rows whose columns equal a value or are in a list of values."""
-        extra = tuple(
-            ColumnIn(name, tuple(value) if isinstance(value, (list, tuple, set, frozenset))
-                     else (value,))
-            for name, value in columns.items()
-        )
-        return replace(self, filters=self.filters + extra)
+        """Keep rows whose columns equal a value or are in a list of values. :class:`ModelError`
+        names a column the table does not have in the data contract, or a value the contract
+        does not allow in it."""
+        extra = []
+        for name, value in columns.items():
+            check_column(self.table, name)
+            values = (tuple(value) if isinstance(value, (list, tuple, set, frozenset))
+                      else (value,))
+            allowed = TABLES[self.table].columns[name].allowed
+            if allowed is not None and (wrong := [v for v in values if v not in allowed]):
+                raise ModelError(
+                    f"{self.table}.{name} cannot be {', '.join(map(repr, wrong))}; "
+                    f"the data contract allows {', '.join(map(repr, allowed))}")
+            extra.append(ColumnIn(name, values))
+        return replace(self, filters=self.filters + tuple(extra))
 
     def coded(self, *codelists: str) -> Events:
         """Keep rows whose code is in one of the named codelists."""
@@ -174,6 +204,7 @@ class Events:
         return Count(self)
 
     def count_distinct(self, column: str) -> Count:
+        check_column(self.table, column)
         return Count(self, distinct=column)
 
     def count_conditions(self) -> Count:
@@ -204,9 +235,37 @@ def events(table: str, label: str = "", plural: str = "") -> Events:
 
 
 class Feature:
-    """A value per person (count, ratio, date); comparing one gives a :class:`Criterion`."""
+    """A value per person (count, ratio, date); comparing one with a number (``>``, ``>=``,
+    ``<``, ``<=``, ``==``, ``!=``) gives a :class:`Criterion`.
+
+    Two features compare equal (``==``) when they are the same feature, so they can key
+    dictionaries; a feature has no true/false value (``bool()`` raises :class:`TypeError`).
+    Subclasses are dataclasses declared with ``eq=False`` so these rules are not replaced.
+    """
+
+    __bool__ = _no_truth_value("feature")
+
+    def _key(self) -> tuple:
+        return (type(self), *(getattr(self, f.name) for f in fields(self) if f.compare))
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __eq__(self, other):
+        if isinstance(other, Feature):
+            return self._key() == other._key()
+        return self._compare("==", other)
+
+    def __ne__(self, other):
+        if isinstance(other, Feature):
+            return self._key() != other._key()
+        return self._compare("!=", other)
 
     def _compare(self, op: str, value) -> Compare:
+        if isinstance(value, Feature | Criterion):
+            raise TypeError(f"Compare a feature with a number, not with {type(value).__name__}")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"Compare a feature with a number, not {value!r}")
         return Compare(self, op, value)
 
     def __gt__(self, value):
@@ -225,7 +284,7 @@ class Feature:
         return Ratio(self, other)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Count(Feature):
     """How many events (or distinct values of ``distinct``) a person has."""
 
@@ -234,7 +293,7 @@ class Count(Feature):
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ratio(Feature):
     """numerator / denominator, as a fraction; empty when the denominator is 0."""
 
@@ -244,7 +303,7 @@ class Ratio(Feature):
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KWithin(Feature):
     """The latest date ending ``k`` events within fewer than ``days`` days (empty if none)."""
 
@@ -253,7 +312,7 @@ class KWithin(Feature):
     days: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FollowUp(Feature):
     """The latest ``index`` event date with (``present``) or without a ``then`` event from 0
     to ``within_days`` days after it; empty if none. Its companion value is the latest such
@@ -269,7 +328,11 @@ class FollowUp(Feature):
 
 
 class Criterion:
-    """A true/false property of a person; combine with ``&``, ``|`` and ``~``."""
+    """A true/false property of a person; combine with ``&``, ``|`` and ``~``. A criterion has
+    no true/false value in Python itself: ``bool()`` (hence ``and``, ``or``, ``not``, ``if`` and
+    chained comparisons) raises :class:`TypeError`."""
+
+    __bool__ = _no_truth_value("criterion")
 
     def __and__(self, other: Criterion) -> Criterion:
         return All((self, other))
@@ -303,7 +366,7 @@ class Criterion:
 
 
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-             "==": operator.eq}
+             "==": operator.eq, "!=": operator.ne}
 
 
 @dataclass(frozen=True)
@@ -423,10 +486,11 @@ def patient_not_in(column: str, values) -> PatientIn:
 # ------------------------------------------------------------------------------------ cohorts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cohort:
     """A named population with its rank key (``score``: a feature, or a constant), the top N
-    the worklist keeps (None: everyone) and the parameter values it was built with."""
+    the worklist keeps (None: everyone) and the parameter values it was built with. Cohorts
+    are equal only to themselves (a feature compared with a number builds a criterion)."""
 
     name: str
     population: Criterion
@@ -444,3 +508,16 @@ class Cohort:
         if isinstance(self.score, Feature):
             found.append(self.score)
         return list(dict.fromkeys(found))
+
+    def tables(self) -> list[str]:
+        """The contract event tables the cohort reads, in the order first needed."""
+        needed: list[str] = []
+        for feature in self.features():
+            parts = [feature.numerator, feature.denominator] if isinstance(feature, Ratio) \
+                else [feature]
+            for part in parts:
+                if isinstance(part, FollowUp):
+                    needed += [part.index.table, part.then.table]
+                else:
+                    needed.append(part.events.table)
+        return list(dict.fromkeys(needed))

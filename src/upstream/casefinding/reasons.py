@@ -30,7 +30,7 @@ from upstream.casefinding.model import (
 )
 
 OPERATOR_WORDS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most",
-                  "==": "exactly"}
+                  "==": "exactly", "!=": "other than"}
 DEPARTMENT_WORDS = {
     (1,): "at major emergency departments (type 1)",
     (1, 2): "at emergency departments (types 1-2)",

@@ -39,14 +39,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from upstream.standards import disclosure
+from upstream.standards import disclosure, vocabularies
 
 MATCH_COLUMNS = ("patient_id", "cohort", "reasons", "score")
 PATIENT_COLUMNS = ("patient_id", "nhs_number", "birth_date", "sex", "imd_decile",
                    "practice_code", "death_date")
 WORKLIST_COLUMNS = ("rank", "patient_id", "nhs_number", "age", "sex", "imd_decile", "core20",
                     "practice_code", "cohorts", "reasons", "priority")
-SUMMARY_COLUMNS = ("breakdown", "group", "people")
+SUMMARY_COLUMNS = ("breakdown", "group", "people", "note")
+NOT_RUN = "not run"
 ABOUT_COLUMNS = ("item", "value")
 
 COHORT_SEPARATOR = "; "
@@ -56,7 +57,7 @@ FORMATS = (".csv", ".parquet", ".xlsx")
 
 AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 74), (75, 84),
              (85, None))
-SEX_LABELS = {"F": "Female", "M": "Male", "I": "Indeterminate", "U": "Not known"}
+SEX_LABELS = vocabularies.SEX
 
 
 @dataclass(frozen=True)
@@ -183,9 +184,15 @@ def age_band(age: int) -> str:
     raise AssertionError("AGE_BANDS ends open")
 
 
-def summarise(worklist: pd.DataFrame, cohorts: Iterable[str] = ()) -> pd.DataFrame:
+def summarise(worklist: pd.DataFrame, cohorts: Iterable[str] = (),
+              not_run: Iterable[str] = ()) -> pd.DataFrame:
     """People on the worklist by cohort, IMD decile, Core20, sex and age band, every count
     protected together by :mod:`upstream.standards.disclosure` (docs/adr/0006).
+
+    Columns (:data:`SUMMARY_COLUMNS`): ``breakdown``, ``group``, ``people`` (the published
+    number: 0, or 10 or more rounded to the nearest 5; empty when not published) and ``note``
+    (why ``people`` is empty: ``<10`` or ``[c]`` for a suppressed figure, ``not run`` for a
+    cohort in ``not_run``, which could not run because the source lacks a table it needs).
 
     ``cohorts`` lists cohorts to show even when nobody was found in them. A person in several
     cohorts counts once in each. Sexes and age bands with nobody in them are left out. The
@@ -240,10 +247,18 @@ def summarise(worklist: pd.DataFrame, cohorts: Iterable[str] = ()) -> pd.DataFra
         release.relate(keys, "==", everyone)
 
     figures = release.protect()
-    return pd.DataFrame(
-        [(breakdown, group, figures[key].display) for breakdown, group, key in rows],
-        columns=list(SUMMARY_COLUMNS),
-    )
+    published = [(breakdown, group, figures[key].value,
+                  figures[key].display if figures[key].suppressed else "")
+                 for breakdown, group, key in rows]
+    at = next((i for i, row in enumerate(published) if row[0] != "Cohort" and i), len(published))
+    published[at:at] = [("Cohort", cohort, None, NOT_RUN) for cohort in not_run]
+    frame = pd.DataFrame(published, columns=list(SUMMARY_COLUMNS))
+    return frame.astype({"people": "Int64"})
+
+
+def shown(row) -> str:
+    """A summary row's figure as printed: the number with thousands separators, or the note."""
+    return row.note if pd.isna(row.people) else f"{int(row.people):,}"
 
 
 def _band_label(band: tuple[int, int | None]) -> str:

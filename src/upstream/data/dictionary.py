@@ -8,7 +8,7 @@ import inspect
 import sys
 from pathlib import Path
 
-from upstream.data.schema import TABLES
+from upstream.data.schema import CSV_ENCODING, TABLES, WRITTEN_AS
 
 DICTIONARY_PATH = Path(__file__).resolve().parents[3] / "docs" / "data-dictionary.md"
 
@@ -20,16 +20,21 @@ by hand.
 
 Case finding reads these tables from a folder holding, for each table, `<table>.parquet`,
 `<table>.csv` or a folder `<table>/` of Parquet parts, or from a database Ibis reaches that holds
-tables of these names. `patients` is required; a missing event table is reported as a warning
-and cohorts needing it cannot run. Extra columns are ignored. Integer columns accept any
-integer width. `upstream find` validates the source first and writes nothing if any error is
-found.
+tables of these names. `patients` is required; a missing event table is reported as a warning,
+and `upstream find` refuses (exit code 2) to run a chosen cohort that needs it, unless given
+`--allow-missing`, which reports that cohort as not run. Extra columns are ignored. Integer
+columns accept any integer width. `upstream find` validates the source first and writes nothing
+if any error is found.
 """
 
 
 def render() -> str:
     """The data dictionary as Markdown."""
-    parts = [_PREAMBLE]
+    parts = [_PREAMBLE, "## How values are written in CSV files\n",
+             f"CSV files are {CSV_ENCODING} text with a header row naming the columns (line 1); "
+             "validation reports a problem by the file's own line number. Values are written:\n"]
+    parts += [f"- {kind}: {rule}" for kind, rule in WRITTEN_AS.items()]
+    parts.append("")
     for table in TABLES.values():
         parts.append(f"## `{table.name}`\n")
         parts.append(inspect.cleandoc(table.__doc__ or "") + "\n")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from upstream.standards import vocabularies
+
 ColumnType = Literal["int64", "int8", "string", "date", "timestamp", "bool"]
 
 BOOKED = "booked"
@@ -22,9 +24,22 @@ DEPARTMENT_TYPES = (1, 2, 3)
 """ECDS department types: 1 major ED, 2 single-specialty ED, 3 UTC, minor injury unit or walk-in
 centre."""
 
-ETHNIC_CATEGORIES = (
-    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "Z", "99",
-)  # fmt: skip
+WRITTEN_AS: dict[str, str] = {
+    "int64": "whole numbers, e.g. `42`",
+    "int8": "whole numbers, e.g. `3`",
+    "string": "text",
+    "date": "YYYY-MM-DD, e.g. `2024-01-31` (not `31/01/2024`)",
+    "timestamp": "YYYY-MM-DD HH:MM:SS, e.g. `2024-01-31 14:05:00` (seconds may be left out)",
+    "bool": "`true` or `false`",
+}
+"""How a value of each column type is written in a CSV file: the dictionary's rule, quoted by
+validation when a value does not follow it."""
+
+CSV_ENCODING = "UTF-8"
+"""The character encoding of CSV files (a byte order mark is allowed)."""
+
+ETHNIC_CATEGORIES = tuple(vocabularies.ETHNIC_CATEGORIES)
+SEXES = tuple(vocabularies.SEX)
 
 
 @dataclass
@@ -114,8 +129,9 @@ class patients(Table, required=True):
     )
     birth_date = Column("date", "Date of birth.", not_future=True)
     sex = Column(
-        "string", "Sex: F female, M male, I indeterminate, U not known.",
-        allowed=("F", "M", "I", "U"),
+        "string", "Sex: " + ", ".join(f"{code} {label.lower()}"
+                                      for code, label in vocabularies.SEX.items()) + ".",
+        allowed=SEXES,
     )
     ethnic_category = Column(
         "string", "NHS ethnic category code (A to S, Z not stated, 99 not known).",
@@ -235,3 +251,16 @@ class police_notices(Table):
     patient_id = Column("int64", "The person the notice is about.", references=_PATIENT)
     notice_date = Column("date", "Date of the notice.", not_future=True)
     mental_health_concern = Column("bool", "Whether the notice records a mental health concern.")
+
+
+EVENT_TABLES: dict[str, tuple[str, str]] = {
+    "ed_attendances": ("arrival_time", "ED attendance"),
+    "admissions": ("admission_date", "admission"),
+    "outpatient_appointments": ("appointment_date", "outpatient appointment"),
+    "gp_appointments": ("appointment_date", "GP appointment"),
+    "conditions": ("recorded_date", "condition code"),
+    "screening_responses": ("response_date", "screening response"),
+    "police_notices": ("notice_date", "police notice"),
+}
+"""The contract's event tables (one row per dated event about a person): the column dating each
+row, and what one row is called (singular, as reasons use it). Declared once, here."""

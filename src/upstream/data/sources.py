@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 from ibis.backends import BaseBackend
 
-from upstream.data.schema import TABLES
+from upstream.data.schema import CSV_ENCODING, TABLES
 
 
 class SourceError(Exception):
@@ -46,8 +46,10 @@ class Sources(Mapping):
             path = self.files[name]
             try:
                 self.tables[name] = _read(self.con, name, path)
-            except Exception as error:  # DuckDB raises many kinds; the message names the file
-                raise SourceError(f"Cannot read {path.name}: {error}") from error
+            except SourceError:
+                raise
+            except Exception as error:  # DuckDB raises many kinds
+                raise unreadable(path, error) from error
         return self.tables[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -106,33 +108,93 @@ def _table_path(folder: Path, name: str) -> Path | None:
     return None
 
 
+def unreadable(path: Path, error: Exception) -> SourceError:
+    """A :class:`SourceError` naming ``path`` and what is wrong with it in the terms of the
+    data dictionary (a CSV file's undecodable line; a damaged Parquet file), never the
+    database's own message with its internal query."""
+    if path.suffix.lower() == ".csv":
+        if (line := _undecodable_line(path)) is not None:
+            return SourceError(
+                f"Cannot read {path.name}: line {line} (counting the header as line 1) is not "
+                f"{CSV_ENCODING} text, as the data dictionary requires. Fix: save the file as "
+                f"{CSV_ENCODING} (in Excel: CSV UTF-8).")
+        return SourceError(
+            f"Cannot read {path.name} as CSV: {_first_line(error)}. Fix: check the file is "
+            f"comma-separated {CSV_ENCODING} text with one header row.")
+    return SourceError(
+        f"Cannot read {path.name}: it is not a readable Parquet file (damaged, cut short or not "
+        "Parquet at all). Fix: export the table again as Parquet, or as CSV.")
+
+
+def _first_line(error: Exception) -> str:
+    """The gist of a reader's error: its first line, without the database's error class."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text.split("Error: ", 1)[-1]
+
+
+def _undecodable_line(path: Path) -> int | None:
+    """The first line of ``path`` (1-based) that is not valid text in :data:`CSV_ENCODING`."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(CSV_ENCODING)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
 def _read(con, name: str, path: Path) -> ibis.Table:
     if path.is_dir():
+        parts = sorted(path.glob("*.parquet"))
+        for part in parts:
+            _check_parquet(part)
         return con.read_parquet(str(path / "*.parquet"), table_name=name)
     if path.suffix == ".parquet":
+        _check_parquet(path)
         return con.read_parquet(str(path), table_name=name)
     return _read_csv(con, name, path)
+
+
+def _check_parquet(path: Path) -> None:
+    """Read the Parquet footer (schema and row groups), so a file that is not Parquet or is cut
+    short is refused by name before any query touches it."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError...
+        raise unreadable(path, error) from error
 
 
 _CSV_TYPES = {"int64": "BIGINT", "int8": "BIGINT", "string": "VARCHAR", "date": "DATE",
               "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
 
 
+_FORMATS = {"dateformat": "%Y-%m-%d"}
+"""Dates are read only as the data dictionary writes them (never guessed, e.g. as dd/mm/yyyy)."""
+
+
 def _read_csv(con, name: str, path: Path) -> ibis.Table:
-    """Read with the contract's types; if any value does not fit, read text columns as text and
-    infer the rest, so validation can point at the values that do not fit."""
+    """Read with the contract's types and the dictionary's date format; if any value does not
+    fit, read text, date and timestamp columns as text (and infer the rest), so validation can
+    point at the values that do not fit and quote the rule. A file that is not
+    :data:`CSV_ENCODING` text is refused naming its first bad line."""
     header = _csv_header(path)
     columns = TABLES[name].columns
     typed = {c: _CSV_TYPES[columns[c].type] for c in header if c in columns}
     try:
-        table = con.read_csv(str(path), table_name=name, types=typed)
+        table = con.read_csv(str(path), table_name=name, types=typed, **_FORMATS)
         table.aggregate([table[c].count().name(c) for c in typed] or [table.count()]).execute()
         return table
-    except Exception:  # a value that does not fit its type: fall back to inference
-        text = {c: t for c, t in typed.items() if t == "VARCHAR"}
+    except Exception:  # a value that does not fit its type: read it as text for validation
+        text = {c: "VARCHAR" for c in typed
+                if columns[c].type in ("string", "date", "timestamp")}
         return con.read_csv(str(path), table_name=name, **({"types": text} if text else {}))
 
 
 def _csv_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
+    try:
+        with path.open(newline="", encoding=f"{CSV_ENCODING}-sig") as handle:
+            return next(csv.reader(handle), [])
+    except UnicodeDecodeError as error:
+        raise unreadable(path, error) from error

@@ -24,8 +24,9 @@ from typing import Literal
 import ibis
 import ibis.expr.datatypes as dt
 
-from upstream.data.schema import TABLES, Column, Table
-from upstream.data.sources import Sources, load_sources
+from upstream.data.schema import TABLES, WRITTEN_AS, Column, Table
+from upstream.data.sources import SourceError, Sources, load_sources, unreadable
+from upstream.standards import nhs_number
 
 SAMPLE_ROWS = 5
 _ROW = "_upstream_row"
@@ -39,7 +40,9 @@ finding (booked appointments, or a run at a past as-of date), not wrong."""
 @dataclass
 class Problem:
     """One thing wrong with the source. ``rows`` are 1-based data rows (the header is not counted)
-    of the first few offenders; ``count`` is how many rows are affected in all."""
+    of the first few offenders; ``count`` is how many rows are affected in all; ``file`` is the
+    file the table was read from, if any. For a CSV file the text names the file's own line
+    numbers (:attr:`lines`: the header is line 1, so data row 1 is line 2) and says so."""
 
     severity: Severity
     kind: str
@@ -50,14 +53,29 @@ class Problem:
     count: int = 0
     rows: list[int] = field(default_factory=list)
     values: list[str] = field(default_factory=list)
+    file: str = ""
+
+    @property
+    def is_csv(self) -> bool:
+        return self.file.lower().endswith(".csv")
+
+    @property
+    def lines(self) -> list[int]:
+        """The offending rows as line numbers of a CSV file (header = line 1); else ``rows``."""
+        return [row + 1 for row in self.rows] if self.is_csv else list(self.rows)
 
     def to_text(self) -> str:
-        """One readable paragraph: where, what, which rows, and the fix."""
+        """One readable paragraph: where, what, which rows (lines of a CSV file), and the fix."""
         where = f"{self.table}.{self.column}" if self.column else self.table
         text = f"{self.severity.upper()} {where}: {self.message}"
         if self.rows:
             more = f" and {self.count - len(self.rows)} more" if self.count > len(self.rows) else ""
-            text += f" (rows {', '.join(map(str, self.rows))}{more})"
+            if self.is_csv:
+                text += (f" (lines {', '.join(map(str, self.lines))}{more} of {self.file}, "
+                         "counting the header as line 1)")
+            else:
+                of = f" of {self.file}" if self.file else ""
+                text += f" (rows {', '.join(map(str, self.rows))}{more}{of})"
         if self.values:
             text += f"; values: {', '.join(self.values)}"
         return f"{text}. Fix: {self.fix}"
@@ -114,15 +132,29 @@ class _Checker:
 
     def add(self, severity: Severity, kind: str, table: str, column: str | None, message: str,
             fix: str, **details) -> None:
-        self.problems.append(Problem(severity, kind, table, column, message, fix, **details))
+        path = self.sources.files.get(table)
+        self.problems.append(Problem(severity, kind, table, column, message, fix,
+                                     file=path.name if path else "", **details))
 
     def run(self) -> None:
         self.check_table_names()
-        for name, table in self.sources.items():
-            usable = self.check_columns(TABLES[name], table)
-            self.check_rows(TABLES[name], table, usable)
-            self.check_unique(TABLES[name], table, usable)
-            self.check_references(TABLES[name], table, usable)
+        for name in self.sources:
+            try:
+                table = self.sources[name]
+                usable = self.check_columns(TABLES[name], table)
+                self.check_rows(TABLES[name], table, usable)
+                self.check_unique(TABLES[name], table, usable)
+                self.check_references(TABLES[name], table, usable)
+            except SourceError:
+                raise
+            except Exception as error:  # a file damaged past its header or footer
+                if name not in self.sources.files:
+                    raise
+                raise unreadable(self.sources.files[name], error) from error
+
+    def from_csv(self, table: str) -> bool:
+        path = self.sources.files.get(table)
+        return path is not None and path.suffix.lower() == ".csv"
 
     # tables and columns -----------------------------------------------------------------------
 
@@ -185,8 +217,9 @@ class _Checker:
             unreadable = self.report_rows(
                 spec, table, column, value.notnull() & parsed.isnull(), "unparseable",
                 f"{{count}} value(s) cannot be read as {noun}", _parse_fix(expected))
-            if not unreadable and _count(table, value.notnull()) == 0:
-                return parsed  # an empty column: nothing to read, nothing wrong
+            if not unreadable and (self.from_csv(spec.name)
+                                   or _count(table, value.notnull()) == 0):
+                return parsed  # CSV is text, or an empty column: nothing wrong
             if not unreadable:
                 self.add(
                     "error", "wrong_type", spec.name, column.name,
@@ -329,20 +362,18 @@ def _matches(expected: str, actual: dt.DataType) -> bool:
 
 
 def _parse_fix(expected: str) -> str:
-    return {
-        "date": "write dates as YYYY-MM-DD",
-        "timestamp": "write date-times as YYYY-MM-DD HH:MM:SS",
-        "bool": "write true or false",
-    }.get(expected, "write whole numbers only")
+    """The data dictionary's rule for writing values of type ``expected``."""
+    return (f"write {expected} values as {WRITTEN_AS[expected].replace('`', '')} "
+            "(the data dictionary's rule)")
 
 
 def _valid_nhs_number(value: ibis.StringValue) -> ibis.BooleanValue:
-    """Ten digits whose last is the Modulus 11 check digit of the first nine (weights 10..2)."""
+    """Ten digits whose last is the Modulus 11 check digit of the first nine
+    (:func:`upstream.standards.nhs_number.modulus_11`, as an Ibis expression)."""
     digits = [ibis.literal("0123456789").find(value.substr(i, 1)) for i in range(10)]
-    total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = (check == 11).ifelse(0, check)
-    return value.re_search(r"^[0-9]{10}$") & (check != 10) & (check == digits[9])
+    check = nhs_number.modulus_11(digits[:9])
+    return (value.re_search(r"^[0-9]{10}$") & (check != nhs_number.NO_CHECK_DIGIT)
+            & (check == digits[9]))
 
 
 def _count(table: ibis.Table, condition) -> int:

@@ -9,19 +9,26 @@ import random
 import re
 from collections.abc import Iterator
 
-_WEIGHTS = range(10, 1, -1)
+WEIGHTS = tuple(range(10, 1, -1))
+"""The Modulus 11 weights of the first nine digits."""
+NO_CHECK_DIGIT = 10
+"""What :func:`modulus_11` gives for nine digits that no check digit can complete."""
 TEST_RANGE_PREFIX = "999"
+
+
+def modulus_11(digits):
+    """The Modulus 11 check digit of the first nine ``digits`` (weights 10 to 2), or
+    :data:`NO_CHECK_DIGIT` when there is none. The one statement of the rule: it is arithmetic
+    only, so ``digits`` may be Python ints, NumPy arrays (the synthetic world) or Ibis integer
+    expressions (validation, run where the data live)."""
+    total = sum(d * w for d, w in zip(digits, WEIGHTS, strict=True))
+    return (11 - total % 11) % 11
 
 
 def check_digit(first_nine: str) -> int | None:
     """The Modulus 11 check digit for nine digits, or None when no valid digit exists."""
-    total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
-    digit = 11 - (total % 11)
-    if digit == 11:
-        return 0
-    if digit == 10:
-        return None
-    return digit
+    digit = modulus_11([int(d) for d in first_nine])
+    return None if digit == NO_CHECK_DIGIT else digit
 
 
 def normalise(value: str) -> str:

@@ -22,7 +22,6 @@ NEEDS: dict[str, str] = {
 }
 """The needs taxonomy: what a person may want support with."""
 
-# NHS Data Dictionary ethnic category (2001 census categories), code → label.
 ETHNIC_CATEGORIES: dict[str, str] = {
     "A": "White - British",
     "B": "White - Irish",
@@ -43,9 +42,14 @@ ETHNIC_CATEGORIES: dict[str, str] = {
     "Z": "Not stated",
     "99": "Not known",
 }
+"""NHS Data Dictionary ethnic category (2001 census categories), code -> label; the one
+declaration, used by the data contract, the synthetic world and the service."""
 
-# NHS Data Dictionary "person stated gender code" / sex.
-SEX: dict[str, str] = {"F": "Female", "M": "Male", "I": "Intersex", "U": "Not known"}
+SEX: dict[str, str] = {"F": "Female", "M": "Male", "I": "Indeterminate", "U": "Not known"}
+"""Sex, as the NHS Data Dictionary's person phenotypic sex (and the older "sex" data element):
+male, female, indeterminate (unable to be classified as either male or female) and not known,
+written with the letters NHS extracts use. The one declaration: the data contract, the synthetic
+world, worklists and the service all use it."""
 
 GENDER_IDENTITY: dict[str, str] = {
     "1": "Male (including trans man)",

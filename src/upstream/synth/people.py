@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from upstream.data.schema import ETHNIC_CATEGORIES
-from upstream.standards.nhs_number import TEST_RANGE_PREFIX
+from upstream.data.schema import ETHNIC_CATEGORIES, SEXES
+from upstream.standards.nhs_number import NO_CHECK_DIGIT, TEST_RANGE_PREFIX, modulus_11
 from upstream.synth.codes import LEICESTER_PRACTICES
 
 EPOCH = date(1970, 1, 1)
@@ -24,7 +24,6 @@ _AGE_BANDS = np.arange(0, 95, 5)
 _AGE_SHARES = np.array(
     [5.4, 5.9, 6.0, 5.6, 6.0, 6.6, 7.0, 6.7, 6.4, 6.4, 7.0, 6.8, 5.9, 5.0, 5.0, 3.6, 2.5, 1.5, 0.9]
 )
-SEXES = ("F", "M", "I", "U")
 _SEX_SHARES = np.array([0.504, 0.494, 0.0005, 0.0015])
 # Census 2021 England, by NHS ethnic category (per cent, rounded; Z and 99 for unrecorded).
 _ETHNIC_SHARES = np.array(
@@ -79,10 +78,8 @@ class NhsNumbers:
         digits = [np.full_like(bodies, int(d)) for d in TEST_RANGE_PREFIX] + [
             bodies // 10 ** (5 - k) % 10 for k in range(6)
         ]
-        total = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        check = np.where(check == 11, 0, check)
-        valid = check != 10
+        check = modulus_11(digits[:9])
+        valid = check != NO_CHECK_DIGIT
         numbers = (int(TEST_RANGE_PREFIX) * 1_000_000 + bodies[valid]) * 10 + check[valid]
         self.numbers = rng.permutation(numbers)
 

@@ -251,3 +251,43 @@ def test_without_as_of_a_source_with_no_activity_is_refused(data, tmp_path):
     assert result.exit_code == 2
     assert "no activity to take an as-of date from" in " ".join(plain(result.output).split())
     assert not out.exists()
+
+
+def test_a_missing_table_a_chosen_cohort_needs_is_an_error_naming_the_cohorts(data, tmp_path):
+    (data / "ed_attendances.parquet").unlink()
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--cohort", "nhse_ed_hiu",
+                  "--out", str(out))
+
+    assert result.exit_code == 2
+    text = plain(result.output)
+    assert "ncl_ed_hiu needs ed_attendances" in text
+    assert "nhse_ed_hiu needs ed_attendances" in text
+    assert "--allow-missing" in text and "Nothing was written" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["population"]
+
+
+def test_allow_missing_runs_the_others_and_marks_the_cohorts_not_run_never_0(data, tmp_path):
+    (data / "ed_attendances.parquet").unlink()
+    out = tmp_path / "worklist.csv"
+
+    result = find("--data", str(data), "--cohort", "ncl_ed_hiu", "--cohort", "core20",
+                  "--out", str(out), "--allow-missing")
+
+    assert result.exit_code == 0, result.output
+    assert "ncl_ed_hiu not run" in plain(result.output)
+    summary = pd.read_csv(tmp_path / "worklist.summary.csv")
+    row = summary[(summary["breakdown"] == "Cohort") & (summary["group"] == "ncl_ed_hiu")]
+    assert row["people"].isna().all() and row["note"].tolist() == ["not run"]
+    core20 = summary[(summary["breakdown"] == "Cohort") & (summary["group"] == "core20")]
+    assert core20["note"].tolist() == ["<10"]  # deciles 1-2: patients 1, 2, 11, 12, 21, 22
+
+
+def test_summary_counts_are_written_as_numbers(data, tmp_path):
+    out = tmp_path / "worklist.parquet"
+    find("--data", str(data), "--cohort", "ncl_ed_hiu", "--out", str(out))
+    summary = pd.read_parquet(tmp_path / "worklist.summary.parquet")
+    assert str(summary["people"].dtype) == "Int64"
+    everyone = summary[summary["breakdown"] == "All people"]
+    assert everyone["people"].tolist() == [10]  # 12 people, rounded to the nearest 5

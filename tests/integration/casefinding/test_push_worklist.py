@@ -10,13 +10,13 @@ from typer.testing import CliRunner
 
 from tests.integration.casefinding.conftest import plain
 from upstream.casefinding import worklist as wl
-from upstream.casefinding.push import Outcome, push_worklist
 from upstream.cli import app
 from upstream.service.accounts.models import Pathway, Team
 from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode, Referral, ReferralSource
 from upstream.service.referrals.services import submit_referral, transition
 from upstream.service.referrals.states import Status
+from upstream.service.referrals.worklist_push import Outcome, push_worklist
 from upstream.standards import nhs_number
 
 NUMBERS = list(islice(nhs_number.test_range(), 20))

@@ -51,7 +51,7 @@ def test_unknown_or_mistyped_overrides_are_refused_by_name():
 
 
 def test_an_unknown_cohort_is_named():
-    with pytest.raises(definitions.DefinitionError, match="No cohort definition 'nope'"):
+    with pytest.raises(definitions.DefinitionError, match="No cohort named 'nope'"):
         build_cohorts(["nope"])
 
 
@@ -70,9 +70,9 @@ def broken(tmp_path: Path, change) -> Path:
 @pytest.mark.parametrize(("change", "message"), [
     (lambda s: s.pop("source"), "ncl_ed_hiu.yaml: key 'source' is missing"),
     (lambda s: s["parameters"]["min_age"].pop("description"),
-     "parameters.min_age: needs a default and a description"),
+     "parameters.min_age: key 'description' is missing"),
     (lambda s: s["features"]["attendances"].update(count="ed_visits"),
-     "features.attendances.count: 'ed_visits' is not an event table"),
+     "features.attendances.count: 'ed_visits' must be one of 'ed_attendances', "),
     (lambda s: s["features"]["attendances"].update(codelist="nope"),
      "features.attendances.codelist: no codelist 'nope'"),
     (lambda s: s["population"]["all"][1]["any"].__setitem__(0, "attendances >> 3"),
@@ -80,10 +80,12 @@ def broken(tmp_path: Path, change) -> Path:
     (lambda s: s["population"]["all"][1]["any"].__setitem__(0, "attendances > $nope"),
      r"'\$nope' is not a parameter"),
     (lambda s: s["population"]["all"].append({"older": 3}),
-     r"population.all\[2\]: unknown criterion 'older'"),
-    (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of worklist, population_flag"),
+     r"population.all\[2\]: must be 'feature <op> number', a date feature's name, or a "),
+    (lambda s: s.update(kind="flag"), "kind: 'flag' must be one of 'worklist' or "),
     (lambda s: s["parameters"]["min_age"].pop("source"),
-     "parameters.min_age: source must be 'programme' .* or 'local'"),
+     "parameters.min_age: key 'source' is missing"),
+    (lambda s: s["parameters"]["min_age"].update(source="ours"),
+     "parameters.min_age.source: 'ours' must be one of 'programme' or 'local'"),
     (lambda s: s["parameters"]["min_age"].pop("rationale"),
      "parameters.min_age: source: local needs a rationale"),
     (lambda s: s["parameters"]["more_than"].pop("quote"),

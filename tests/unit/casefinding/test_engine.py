@@ -19,8 +19,8 @@ def tables():
     }
 
 
-def test_find_matches_all_gives_one_row_per_person_and_cohort():
-    found = find_matches(tables(), "all", AS_OF)
+def test_find_matches_gives_one_row_per_person_and_cohort():
+    found = find_matches(tables(), available_cohorts(), AS_OF)
     assert list(found.columns) == ["patient_id", "cohort", "reasons", "score"]
     assert str(found["patient_id"].dtype) == "int64" and str(found["score"].dtype) == "float64"
     pairs = set(zip(found["patient_id"], found["cohort"]))

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from upstream.casefinding.engine import find_matches
+from upstream.casefinding.engine import available_cohorts, find_matches
 from upstream.data.sources import load_sources
 from upstream.synth import truth
 from upstream.synth.world import generate
@@ -21,7 +21,7 @@ AS_OF = date(2026, 3, 31)
 def world(tmp_path_factory, request):
     out = tmp_path_factory.mktemp("world")
     generate(out, people=8000, seed=request.param, as_of=AS_OF)
-    found = find_matches(load_sources(out), "all", AS_OF)
+    found = find_matches(load_sources(out), available_cohorts(), AS_OF)
     return found, pd.read_parquet(out / "truth.parquet")
 
 

@@ -198,7 +198,8 @@ def test_missing_required_values_and_dates_out_of_order(tmp_path):
 def test_report_text_names_table_column_rows_and_fix(tmp_path):
     report = validate(write(tmp_path / "src", patients=patients(sex=["F", "X", "M"])), AS_OF)
     text = report.to_text()
-    assert "ERROR patients.sex" in text and "(rows 2)" in text and "Fix: use one of" in text
+    assert "ERROR patients.sex" in text and "(rows 2 of patients.parquet)" in text
+    assert "Fix: use one of" in text
 
 
 def test_validation_writes_nothing(tmp_path):

@@ -40,8 +40,9 @@ def test_csv_and_parquet_write_the_summary_beside_the_worklist(tmp_path, worklis
     summary = wl.summarise(worklist)
     wl.write_worklist(worklist, summary, tmp_path / f"found{suffix}")
     beside = tmp_path / f"found.summary{suffix}"
-    read = pd.read_csv(beside, dtype=str) if suffix == ".csv" else pd.read_parquet(beside)
-    assert read["people"].tolist() == summary["people"].tolist()
+    read = pd.read_csv(beside) if suffix == ".csv" else pd.read_parquet(beside)
+    assert read["people"].astype("Int64").tolist() == summary["people"].tolist()
+    assert read["note"].fillna("").tolist() == summary["note"].tolist()
 
 
 def test_excel_has_a_worklist_sheet_and_a_summary_sheet_with_nhs_numbers_as_text(tmp_path,
@@ -54,8 +55,8 @@ def test_excel_has_a_worklist_sheet_and_a_summary_sheet_with_nhs_numbers_as_text
     header, first = list(book["Worklist"].iter_rows(max_row=2, values_only=True))
     assert first[header.index("nhs_number")] == "9990000018"
     summary_rows = list(book["Summary"].iter_rows(values_only=True))
-    assert summary_rows[0] == ("breakdown", "group", "people")
-    assert ("All people", "All", "<10") in summary_rows
+    assert summary_rows[0] == ("breakdown", "group", "people", "note")
+    assert ("All people", "All", None, "<10") in summary_rows
 
 
 def test_an_unsupported_extension_is_refused_before_writing(tmp_path, worklist):

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.unit.worklist.conftest import make_matches, make_patients
-from upstream.casefinding.worklist import age_band, build_worklist, summarise
+from upstream.casefinding.worklist import age_band, build_worklist, shown, summarise
 
 
 @pytest.mark.parametrize(("age", "band"), [(0, "0-17"), (17, "0-17"), (18, "18-24"),
@@ -30,7 +30,7 @@ def summary(as_of):
     rows += [(pid, "c", "r", 1) for pid in (13, 14, 15)]
     worklist = build_worklist(make_matches(rows), make_patients(people), as_of=as_of)
     table = summarise(worklist, cohorts=["a", "b", "c", "d"])
-    return {(r.breakdown, r.group): r.people for r in table.itertuples()}
+    return {(r.breakdown, r.group): shown(r) for r in table.itertuples()}
 
 
 def test_summary_counts_people_once_overall_and_once_per_cohort(summary):
@@ -58,5 +58,29 @@ def test_summary_breaks_down_by_deprivation_core20_sex_and_age(summary):
 
 
 def test_every_summary_count_is_suppressed_text_or_a_rounded_ten_or_more(summary):
-    for shown in summary.values():
-        assert shown in ("<10", "[c]", "0") or (int(shown) >= 10 and int(shown) % 5 == 0)
+    for figure in summary.values():
+        assert figure in ("<10", "[c]", "0") or (int(figure) >= 10 and int(figure) % 5 == 0)
+
+
+def test_summary_counts_are_numbers_and_suppressed_ones_are_empty_with_a_note(as_of):
+    people = [{"patient_id": pid, "imd_decile": 1, "sex": "F", "birth_date": date(1990, 1, 1)}
+              for pid in range(1, 14)]
+    rows = [(pid, "a", "r", 1) for pid in range(1, 14)] + [(1, "b", "r", 1)]
+    worklist = build_worklist(make_matches(rows), make_patients(people), as_of=as_of)
+    table = summarise(worklist, cohorts=["a", "b"], not_run=["ed"]).set_index(
+        ["breakdown", "group"])
+    assert str(table["people"].dtype) == "Int64"
+    assert table.loc[("All people", "All"), "people"] == 15  # 13, rounded
+    assert table.loc[("All people", "All"), "note"] == ""
+    assert table["people"].isna()[("Cohort", "b")]
+    assert table.loc[("Cohort", "b"), "note"] == "<10"
+
+
+def test_a_cohort_that_could_not_run_is_not_run_never_zero(as_of):
+    people = [{"patient_id": 1, "imd_decile": 1, "sex": "F", "birth_date": date(1990, 1, 1)}]
+    worklist = build_worklist(make_matches([(1, "a", "r", 1)]), make_patients(people),
+                              as_of=as_of)
+    table = summarise(worklist, cohorts=["a"], not_run=["ed"])
+    cohorts = table[table["breakdown"] == "Cohort"].set_index("group")
+    assert list(cohorts.index) == ["a", "ed"]
+    assert cohorts["people"].isna()["ed"] and cohorts.loc["ed", "note"] == "not run"

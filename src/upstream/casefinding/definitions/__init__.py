@@ -17,11 +17,16 @@ See ``ncl_ed_hiu.yaml`` for the shape;
 
 Criteria (``population``) are written as:
 
-- ``"feature > 15"`` (also ``>=``, ``<``, ``<=``, ``==``; the number may be ``$param``),
+- ``"feature > 15"`` (also ``>=``, ``<``, ``<=``, ``==``, ``!=``; the number may be
+  ``$param``),
 - ``"feature"`` for a date feature (k within days, followed by, not followed by),
 - ``{all: [...]}``, ``{any: [...]}``, ``{not: ...}``,
 - ``{aged: {min: 18, max: 64}}``, ``{practice_in: [C82001]}``,
   ``{patient_in: {column: imd_decile, values: [1, 2]}}``, ``{patient_not_in: {...}}``.
+
+The shape of a file is declared once, by the pydantic models of
+:mod:`upstream.casefinding.definition_format` (published as ``docs/cohort-definition.schema.json``
+for editors); this module checks the meaning while building the cohort.
 """
 
 from __future__ import annotations
@@ -35,17 +40,11 @@ from pathlib import Path
 import yaml
 
 from upstream.casefinding import codelists
+from upstream.casefinding import definition_format as files
 from upstream.casefinding import model as m
 
 FOLDER = Path(__file__).parent
-REQUIRED = ("name", "title", "programme", "source", "definition_date", "version", "parameters",
-            "population")
-_COMPARISON = re.compile(r"^\s*(\w+)\s*(>=|<=|==|>|<)\s*(\S+)\s*$")
-KINDS = ("worklist", "population_flag")
-_EVENT_KEYS = {"events", "where", "codelist", "in_last_days", "in_last_months", "days_ago",
-               "by_as_of", "label", "plural"}
-_WINDOWS = ("in_last_days", "in_last_months", "days_ago", "by_as_of")
-SOURCES = ("programme", "local")
+_COMPARISON = re.compile(r"^\s*(\w+)\s*(>=|<=|==|!=|>|<)\s*(\S+)\s*$")
 
 
 class DefinitionError(ValueError):
@@ -117,6 +116,29 @@ def available() -> list[str]:
     return sorted(path.stem for path in FOLDER.glob("*.yaml"))
 
 
+ALL = "all"
+"""The name that stands for every shipped worklist cohort (see :func:`select`)."""
+
+
+def select(requested: str | list[str]) -> list[str]:
+    """The shipped cohorts to run for ``requested`` names, in the order given, without repeats.
+    ``"all"`` means every shipped cohort of kind ``worklist``; population flags (Core20, PLUS)
+    run only when named. The one meaning of "all", for the library and the command line alike.
+    :class:`DefinitionError` names an unknown cohort."""
+    names = [requested] if isinstance(requested, str) else list(requested)
+    shipped = available()
+    chosen: list[str] = []
+    for name in names:
+        if name == ALL:
+            chosen += [c for c in shipped if load(c).kind == "worklist"]
+        elif name in shipped:
+            chosen.append(name)
+        else:
+            raise DefinitionError(
+                f"No cohort named '{name}'. Cohorts: {', '.join(shipped)}, or '{ALL}'.")
+    return list(dict.fromkeys(chosen))
+
+
 @cache
 def load(name: str) -> Definition:
     """The definition called ``name``, checked (and built once with its defaults)."""
@@ -127,55 +149,42 @@ def load(name: str) -> Definition:
 
 
 def read(path: Path) -> Definition:
-    """Read and check one definition file."""
+    """Read and check one definition file: its shape by :mod:`.files` (pydantic), then its
+    meaning by building the cohort. :class:`DefinitionError` names the file, the path inside it
+    and the problem (one line per problem)."""
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise DefinitionError(f"{path.name}: not valid YAML: {error}") from None
-    if not isinstance(spec, dict):
-        raise DefinitionError(f"{path.name}: must be a mapping of keys to values")
-    for key in REQUIRED:
-        if key not in spec:
-            raise DefinitionError(f"{path.name}: key '{key}' is missing")
-    if spec["name"] != path.stem:
-        raise DefinitionError(f"{path.name}: name: '{spec['name']}' must match the file name")
-    kind = spec.get("kind", "worklist")
-    if kind not in KINDS:
-        raise DefinitionError(f"{path.name}: kind: '{kind}' must be one of {', '.join(KINDS)}")
-    if not isinstance(spec["definition_date"], date):
-        raise DefinitionError(f"{path.name}: definition_date: must be a date (YYYY-MM-DD)")
-    parameters = {key: _parameter(path.name, key, item, str(spec["source"]))
-                  for key, item in (spec["parameters"] or {}).items()}
+    try:
+        parsed = files.parse(raw, path.name)
+    except ValueError as error:
+        raise DefinitionError(str(error)) from None
+    if parsed.name != path.stem:
+        raise DefinitionError(f"{path.name}: name: '{parsed.name}' must match the file name")
+    spec = parsed.model_dump(by_alias=True, exclude_none=True)
+    parameters = {key: _parameter(path.name, key, item, parsed.source)
+                  for key, item in (parsed.parameters or {}).items()}
     definition = Definition(
-        name=spec["name"], title=str(spec["title"]), programme=str(spec["programme"]),
-        source=" ".join(str(spec["source"]).split()), kind=kind,
-        definition_date=spec["definition_date"],
-        version=str(spec["version"]), parameters=parameters, spec=spec, path=path,
+        name=parsed.name, title=parsed.title, programme=parsed.programme,
+        source=" ".join(parsed.source.split()), kind=parsed.kind,
+        definition_date=parsed.definition_date, version=str(parsed.version),
+        parameters=parameters, spec=spec, path=path,
     )
     definition.build()
     return definition
 
 
-def _parameter(file: str, key: str, item, programme_words: str) -> Parameter:
-    """One parameter with its provenance, checked: a programme quote must be the programme's
-    own words (found in the file's ``source``), a local choice must say why."""
-    where = f"{file}: parameters.{key}"
-    if not isinstance(item, dict) or "default" not in item or "description" not in item:
-        raise DefinitionError(f"{where}: needs a default and a description")
-    source = item.get("source")
-    if source not in SOURCES:
-        raise DefinitionError(f"{where}: source must be 'programme' (with a quote) or 'local' "
-                              f"(with a rationale), not {source!r}")
-    quote = " ".join(str(item.get("quote") or "").split())
-    rationale = " ".join(str(item.get("rationale") or "").split())
-    if source == "programme" and not quote:
-        raise DefinitionError(f"{where}: source: programme needs the quote it implements")
-    if source == "programme" and quote not in " ".join(programme_words.split()):
-        raise DefinitionError(f"{where}: quote '{quote}' is not in the programme source of "
-                              f"this file")
-    if source == "local" and not rationale:
-        raise DefinitionError(f"{where}: source: local needs a rationale")
-    return Parameter(item["default"], str(item["description"]), source, quote, rationale)
+def _parameter(file: str, key: str, item: files.Parameter, programme_words: str) -> Parameter:
+    """One parameter with its provenance. Its shape (a ``source``, with the ``quote`` or the
+    ``rationale`` it needs) is checked by :mod:`.definition_format`; here, that a programme
+    quote is the programme's own words, found in the file's ``source``."""
+    quote = " ".join((item.quote or "").split())
+    rationale = " ".join((item.rationale or "").split())
+    if item.source == "programme" and quote not in " ".join(programme_words.split()):
+        raise DefinitionError(f"{file}: parameters.{key}: quote '{quote}' is not in the "
+                              f"programme source of this file")
+    return Parameter(item.default, item.description, item.source, quote, rationale)
 
 
 def _checked(cohort: str, key: str, default, value):
@@ -229,19 +238,15 @@ class _Reader:
     # ---------------------------------------------------------------------------- events
 
     def events(self, key: str, spec: dict, table_key: str = "events") -> m.Events:
-        if not isinstance(spec, dict):
-            self.fail(key, "must be a mapping")
-        table = spec.get(table_key)
-        if table not in m.EVENT_TABLES:
-            self.fail(f"{key}.{table_key}",
-                      f"'{table}' is not an event table; tables: {', '.join(m.EVENT_TABLES)}")
-        chosen = m.events(table, str(spec.get("label", "")), str(spec.get("plural", "")))
+        """The event set of a (shape-checked) mapping; the table is under ``table_key``."""
+        chosen = m.events(spec[table_key], spec.get("label", ""), spec.get("plural", ""))
         where = spec.get("where") or {}
-        if not isinstance(where, dict):
-            self.fail(f"{key}.where", "must map column names to a value or a list of values")
         if where:
-            chosen = chosen.where(**{c: self.value(f"{key}.where.{c}", v)
-                                     for c, v in where.items()})
+            try:
+                chosen = chosen.where(**{c: self.value(f"{key}.where.{c}", v)
+                                         for c, v in where.items()})
+            except m.ModelError as error:
+                self.fail(f"{key}.where", str(error))
         if "codelist" in spec:
             names = spec["codelist"] if isinstance(spec["codelist"], list) else [spec["codelist"]]
             for name in names:
@@ -252,9 +257,6 @@ class _Reader:
                 chosen = chosen.coded(*names)
             except m.ModelError as error:
                 self.fail(f"{key}.codelist", str(error))
-        windows = [k for k in _WINDOWS if k in spec]
-        if len(windows) > 1:
-            self.fail(key, f"give one window, not {' and '.join(windows)}")
         if "in_last_days" in spec:
             chosen = chosen.in_last(self.integer(f"{key}.in_last_days", spec["in_last_days"]))
         elif "in_last_months" in spec:
@@ -262,8 +264,6 @@ class _Reader:
                 months=self.integer(f"{key}.in_last_months", spec["in_last_months"]))
         elif "days_ago" in spec:
             bounds = self.value(f"{key}.days_ago", spec["days_ago"])
-            if not (isinstance(bounds, list) and len(bounds) == 2):
-                self.fail(f"{key}.days_ago", "must be [from, to] days before as_of")
             try:
                 chosen = chosen.days_ago(*(self.integer(f"{key}.days_ago", b) for b in bounds))
             except m.ModelError as error:
@@ -274,33 +274,20 @@ class _Reader:
 
     # ---------------------------------------------------------------------------- features
 
-    def feature(self, key: str, spec, known: dict[str, m.Feature]) -> m.Feature:
-        if not isinstance(spec, dict):
-            self.fail(key, "must be a mapping")
-        kinds = [k for k in ("count", "k_within", "followed_by", "not_followed_by", "ratio")
-                 if k in spec]
-        if len(kinds) != 1:
-            self.fail(key, "needs exactly one of count, k_within, followed_by, "
-                           "not_followed_by, ratio")
-        kind = kinds[0]
+    def feature(self, key: str, spec: dict, known: dict[str, m.Feature]) -> m.Feature:
+        """The feature of a (shape-checked) mapping; ratios name count features in ``known``."""
+        kind = next(k for k in files.FEATURE_KINDS if k in spec)
         if kind == "ratio":
             parts = spec["ratio"]
-            if not (isinstance(parts, list) and len(parts) == 2
-                    and all(isinstance(known.get(p), m.Count) for p in parts)):
+            if not all(isinstance(known.get(p), m.Count) for p in parts):
                 self.fail(f"{key}.ratio", "must name two count features defined above it")
-            return m.Ratio(known[parts[0]], known[parts[1]], str(spec.get("label", "rate")))
+            return m.Ratio(known[parts[0]], known[parts[1]], spec.get("label", "rate"))
         if kind in ("followed_by", "not_followed_by"):
             body = spec[kind]
-            if not isinstance(body, dict) or not {"index", "then", "within_days"} <= set(body):
-                self.fail(f"{key}.{kind}", "needs index, then and within_days")
             index = self.events(f"{key}.{kind}.index", body["index"])
             then = self.events(f"{key}.{kind}.then", body["then"])
             days = self.integer(f"{key}.{kind}.within_days", body["within_days"])
             return m.FollowUp(index, then, days, present=kind == "followed_by")
-        allowed = _EVENT_KEYS | {kind} | ({"k", "days"} if kind == "k_within" else {"distinct"})
-        unknown = set(spec) - allowed
-        if unknown:
-            self.fail(key, f"unknown key(s) {', '.join(sorted(unknown))}")
         chosen = self.events(key, spec, table_key=kind)
         if kind == "k_within":
             return m.KWithin(chosen, self.integer(f"{key}.k", spec.get("k")),
@@ -315,39 +302,27 @@ class _Reader:
     # ---------------------------------------------------------------------------- criteria
 
     def criterion(self, key: str, node, features: dict[str, m.Feature]) -> m.Criterion:
+        """The criterion of a (shape-checked) text or one-key mapping."""
         if isinstance(node, str):
             return self._text_criterion(key, node, features)
-        if not isinstance(node, dict) or len(node) != 1:
-            self.fail(key, "must be a comparison string or a mapping with one key "
-                           "(all, any, not, aged, practice_in, patient_in, patient_not_in)")
         (kind, body), = node.items()
         where = f"{key}.{kind}"
         if kind in ("all", "any"):
-            if not isinstance(body, list) or not body:
-                self.fail(where, "must be a list of criteria")
             parts = tuple(self.criterion(f"{where}[{i}]", p, features) for i, p in enumerate(body))
             return m.All(parts) if kind == "all" else m.Any(parts)
         if kind == "not":
             return m.Not(self.criterion(where, body, features))
         if kind == "aged":
-            if not isinstance(body, dict) or set(body) - {"min", "max"}:
-                self.fail(where, "must be {min: N, max: N} (either may be left out)")
             low = self.value(f"{where}.min", body.get("min"))
             high = self.value(f"{where}.max", body.get("max"))
             return m.aged(low, high)
         if kind == "practice_in":
             return m.practice_in(*self._list(where, body))
-        if kind in ("patient_in", "patient_not_in"):
-            if not isinstance(body, dict) or set(body) != {"column", "values"}:
-                self.fail(where, "must be {column: NAME, values: [...]}")
-            try:
-                make = m.patient_in if kind == "patient_in" else m.patient_not_in
-                return make(body["column"], self._list(f"{where}.values", body["values"]))
-            except m.ModelError as error:
-                self.fail(where, str(error))
-        self.fail(key, f"unknown criterion '{kind}'")
+        make = m.patient_in if kind == "patient_in" else m.patient_not_in
+        return make(body["column"], self._list(f"{where}.values", body["values"]))
 
     def _list(self, key: str, raw) -> list:
+        """A list value, or a parameter's (whose value an override may have changed)."""
         values = self.value(key, raw)
         if not isinstance(values, list) or not values:
             self.fail(key, "must be a non-empty list")

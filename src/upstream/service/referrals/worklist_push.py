@@ -1,4 +1,5 @@
-"""Push a worklist into a team's triage queue as case-finding referrals (needs Django set up).
+"""Push a worklist into a team's triage queue as case-finding referrals (the service's side of
+case finding: :mod:`upstream.casefinding` writes the worklist without Django, this reads it).
 
 Each worklist row, in rank order, has one outcome (:class:`Outcome`):
 
