@@ -268,6 +268,10 @@ def search(query: Query, at: datetime) -> list[Result]:
     scores, candidates = {}, None
     if query.text.strip():
         scores = _text_scores(weights, term_ids, words)
+        if query.near:  # the best near the point, not the best nationally
+            in_box = set(ServiceAtLocation.objects.filter(
+                _box(query.near, query.within_miles)).values_list("service_id", flat=True))
+            scores = {pk: score for pk, score in scores.items() if pk in in_box}
         candidates = heapq.nlargest(CANDIDATES_TEXT, scores, key=scores.__getitem__)
     services = _filtered(query, term_ids, candidates)
     if query.near:
