@@ -185,25 +185,26 @@ def _starting(word: str, prefix: str = "") -> Q:
 
 
 def _text_scores(weights: dict[str, int], term_ids: dict[str, list],
-                 words: list[str]) -> dict:
+                 words: list[str], among: set | None = None) -> dict:
     """Service id → score for free text, from the two indexes: each weight group of matched
     terms the service is filed under counts its weight once; each word counts 2 when a word of
-    the name starts with it, 1 when only the description's does."""
+    the name starts with it, 1 when only the description's does. ``among``: only these
+    services (those near a point), looked up by service rather than by word."""
     weight_of = {pk: weights[code] for code, pks in term_ids.items() if code in weights
                  for pk in pks}
     scores: dict = defaultdict(int)
     counted = set()
-    for service_id, term in Attribute.objects.filter(
-            link_entity="service", taxonomy_term_id__in=list(weight_of)).values_list(
-            "link_id", "taxonomy_term_id"):
+    filed = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=list(weight_of))
+    worded = ServiceWord.objects.filter(reduce(operator.or_, map(_starting, words or [""])))
+    if among is not None:
+        filed, worded = filed.filter(link_id__in=among), worded.filter(service_id__in=among)
+    for service_id, term in filed.values_list("link_id", "taxonomy_term_id"):
         if (service_id, weight_of[term]) not in counted:
             counted.add((service_id, weight_of[term]))
             scores[service_id] += weight_of[term]
     best: dict = {}
     if words:
-        for service_id, word, weight in ServiceWord.objects.filter(
-                reduce(operator.or_, map(_starting, words))).values_list(
-                "service_id", "word", "weight"):
+        for service_id, word, weight in worded.values_list("service_id", "word", "weight"):
             for asked in words:
                 if word.startswith(asked) and weight > best.get((service_id, asked), 0):
                     best[(service_id, asked)] = weight
@@ -267,11 +268,10 @@ def search(query: Query, at: datetime) -> list[Result]:
                                               for c in codes)})
     scores, candidates = {}, None
     if query.text.strip():
-        scores = _text_scores(weights, term_ids, words)
-        if query.near:  # the best near the point, not the best nationally
-            in_box = set(ServiceAtLocation.objects.filter(
-                _box(query.near, query.within_miles)).values_list("service_id", flat=True))
-            scores = {pk: score for pk, score in scores.items() if pk in in_box}
+        # Near a point, the best services inside its box, not the best nationally.
+        among = set(ServiceAtLocation.objects.filter(_box(query.near, query.within_miles))
+                    .values_list("service_id", flat=True)) if query.near else None
+        scores = _text_scores(weights, term_ids, words, among)
         candidates = heapq.nlargest(CANDIDATES_TEXT, scores, key=scores.__getitem__)
     services = _filtered(query, term_ids, candidates)
     if query.near:
