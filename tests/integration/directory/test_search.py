@@ -95,6 +95,15 @@ def test_distance_keeps_services_within_the_radius_nearest_first():
     assert results[1].miles == pytest.approx(2.0, abs=0.02)
 
 
+def test_text_near_a_point_ranks_the_best_nearby_not_the_best_nationally(monkeypatch):
+    monkeypatch.setattr("upstream.service.directory.search.CANDIDATES_TEXT", 1)
+    make.service("Debt advice far away", "debt_advice", at=(HOME.latitude + 30 * MILE,
+                                                             HOME.longitude))
+    make.service("Money help nearby", "debt_advice", at=(HOME.latitude + MILE, HOME.longitude))
+    assert names(find(text="debt")) == ["Debt advice far away"]
+    assert names(find(text="debt", near=HOME)) == ["Money help nearby"]
+
+
 def test_a_corner_of_the_box_beyond_the_radius_is_left_out():
     corner = (HOME.latitude + 4 * MILE, HOME.longitude + 4 * MILE / 0.6225)
     make.service("Box corner", "debt_advice", at=corner)

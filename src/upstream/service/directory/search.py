@@ -23,6 +23,7 @@ and filtering happen in the database; only the page of results is loaded with it
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 from collections import defaultdict
@@ -31,16 +32,12 @@ from datetime import datetime
 from functools import reduce
 
 from django.db.models import (
-    Case,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -65,7 +62,9 @@ WORDS_PER_TERM = 2
 CLOSED = (Service.Status.INACTIVE, Service.Status.DEFUNCT, Service.Status.TEMPORARILY_CLOSED)
 """Statuses never found (every other status is ``active``)."""
 CANDIDATES_NEAR = 3000
-"""At most this many best-scoring services in the distance box are measured."""
+"""At most this many services in the distance box are measured."""
+CANDIDATES_TEXT = 2000
+"""Free text ranks at most this many best-scoring services (ties at the cut fall either way)."""
 
 _STOPWORDS = frozenset("""
 a about after all also am an and any are as at back be been being but by can cant could day
@@ -185,11 +184,33 @@ def _starting(word: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}word__gte": word, f"{prefix}word__lt": word + "{"})
 
 
-def _word_score(word: str):
-    """2 when a word of the name starts with ``word``, 1 when only the description's does."""
-    weight = ServiceWord.objects.filter(_starting(word), service=OuterRef("pk")).order_by(
-        "-weight").values("weight")[:1]
-    return Coalesce(Subquery(weight, output_field=IntegerField()), Value(0))
+def _text_scores(weights: dict[str, int], term_ids: dict[str, list],
+                 words: list[str], among: set | None = None) -> dict:
+    """Service id → score for free text, from the two indexes: each weight group of matched
+    terms the service is filed under counts its weight once; each word counts 2 when a word of
+    the name starts with it, 1 when only the description's does. ``among``: only these
+    services (those near a point), looked up by service rather than by word."""
+    weight_of = {pk: weights[code] for code, pks in term_ids.items() if code in weights
+                 for pk in pks}
+    scores: dict = defaultdict(int)
+    counted = set()
+    filed = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=list(weight_of))
+    worded = ServiceWord.objects.filter(reduce(operator.or_, map(_starting, words or [""])))
+    if among is not None:
+        filed, worded = filed.filter(link_id__in=among), worded.filter(service_id__in=among)
+    for service_id, term in filed.values_list("link_id", "taxonomy_term_id"):
+        if (service_id, weight_of[term]) not in counted:
+            counted.add((service_id, weight_of[term]))
+            scores[service_id] += weight_of[term]
+    best: dict = {}
+    if words:
+        for service_id, word, weight in worded.values_list("service_id", "word", "weight"):
+            for asked in words:
+                if word.startswith(asked) and weight > best.get((service_id, asked), 0):
+                    best[(service_id, asked)] = weight
+    for (service_id, _), weight in best.items():
+        scores[service_id] += weight
+    return scores
 
 
 def _eligibility_codes(query: Query) -> tuple[list[str], list[str], list[str]]:
@@ -207,20 +228,15 @@ def _ids(term_ids: dict[str, list], codes) -> list:
     return [pk for code in codes for pk in term_ids.get(code, [])]
 
 
-def _filtered(query: Query, term_ids: dict[str, list], weights: dict[str, int],
-              words: list[str]):
+def _filtered(query: Query, term_ids: dict[str, list], candidates: list | None):
     # "Not closed" rather than "active": almost every service is active, and a condition the
     # status index cannot serve lets SQLite drive the query from the term index instead.
     services = Service.objects.exclude(status__in=CLOSED)
     if query.needs:
         services = services.filter(id__in=_service_ids_with(
             _ids(term_ids, taxonomy.descendants(query.needs))))
-    if query.text.strip():
-        about_text = Q(id__in=_service_ids_with(_ids(term_ids, weights)))
-        if words:
-            about_text |= Q(id__in=ServiceWord.objects.filter(
-                reduce(operator.or_, map(_starting, words))).values("service_id"))
-        services = services.filter(about_text)
+    if candidates is not None:
+        services = services.filter(id__in=candidates)
     if query.accepting_only:
         services = services.filter(accepting_referrals=True)
     if query.open_on:
@@ -242,20 +258,6 @@ def _filtered(query: Query, term_ids: dict[str, list], weights: dict[str, int],
     return services
 
 
-def _scored(services, weights: dict[str, int], term_ids: dict[str, list], words: list[str]):
-    by_weight: dict[int, list] = defaultdict(list)
-    for code, weight in weights.items():
-        by_weight[weight].extend(term_ids.get(code, []))
-    parts = [Case(When(_has_term(ids), then=Value(weight)), default=Value(0),
-                  output_field=IntegerField())
-             for weight, ids in sorted(by_weight.items()) if ids]
-    parts += [_word_score(word) for word in words]
-    score = Value(0, output_field=IntegerField())
-    for part in parts:
-        score = score + part
-    return services.annotate(score=score)
-
-
 def search(query: Query, at: datetime) -> list[Result]:
     """The best ``query.limit`` services for ``query``, ranked, each with why it matched and
     its next opening after ``at`` (a naive local datetime). Unknown need codes raise
@@ -264,28 +266,41 @@ def search(query: Query, at: datetime) -> list[Result]:
     needs = taxonomy.descendants(query.needs)
     term_ids = _term_ids({*needs, *weights, *(c for codes in _eligibility_codes(query)
                                               for c in codes)})
-    services = _scored(_filtered(query, term_ids, weights, words), weights, term_ids, words)
+    scores, candidates = {}, None
+    if query.text.strip():
+        # Near a point, the best services inside its box, not the best nationally.
+        among = set(ServiceAtLocation.objects.filter(_box(query.near, query.within_miles))
+                    .values_list("service_id", flat=True)) if query.near else None
+        scores = _text_scores(weights, term_ids, words, among)
+        candidates = heapq.nlargest(CANDIDATES_TEXT, scores, key=scores.__getitem__)
+    services = _filtered(query, term_ids, candidates)
     if query.near:
-        ranked = _nearest(services, query)
-    else:
-        ranked = [(pk, score, None) for pk, score in services.order_by(
-            "-score", F("accepting_referrals").desc(nulls_last=True),
+        ranked = _nearest(services, query, scores)
+    elif candidates is None:
+        ranked = [(pk, 0, None) for pk in services.order_by(
+            F("accepting_referrals").desc(nulls_last=True),
             Coalesce("waiting_time_days", Value(10_000)), "name", "id",
-        ).values_list("id", "score")[:query.limit]]
+        ).values_list("id", flat=True)[:query.limit]]
+    else:
+        rows = services.values_list("id", "accepting_referrals", "waiting_time_days", "name")
+        ranked = [(r[0], scores[r[0]], None) for r in sorted(rows, key=lambda r: (
+            -scores[r[0]], r[1] is not True, r[2] if r[2] is not None else 10_000, r[3],
+            str(r[0])))[:query.limit]]
     return _results(ranked, query, weights, phrases, words, at)
 
 
-def _nearest(services, query: Query) -> list[tuple]:
+def _nearest(services, query: Query, scores: dict) -> list[tuple]:
     """Rank the services with a location within the radius: the box on the indexed latitude
     and longitude in the query (one row per service and location inside it), then haversine."""
     rows = services.filter(_box(query.near, query.within_miles, "service_at_locations__")
                            ).values_list(
-        "id", "score", "accepting_referrals", "waiting_time_days", "name",
+        "id", "accepting_referrals", "waiting_time_days", "name",
         "service_at_locations__location_id", "service_at_locations__location__latitude",
-        "service_at_locations__location__longitude").order_by("-score")[:CANDIDATES_NEAR]
+        "service_at_locations__location__longitude")[:CANDIDATES_NEAR]
     nearest: dict = {}
     facts: dict = {}
-    for pk, score, accepting, waiting, name, location_id, lat, lon in rows:
+    for pk, accepting, waiting, name, location_id, lat, lon in rows:
+        score = scores.get(pk, 0)
         miles = haversine_miles(query.near, Point(lat, lon))
         if miles <= query.within_miles and (pk not in nearest or miles < nearest[pk][0]):
             nearest[pk] = (miles, location_id)
