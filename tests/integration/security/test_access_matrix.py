@@ -93,6 +93,8 @@ INTENDED_ROLES = {
     "outreach:mark_sent": STAFF,
     "outreach:letter_pdf": STAFF,
     "insights:dashboard": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
+    "insights:export_csv": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
+    "insights:export_xlsx": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
     "audit:events": {Role.ADMIN},
 }
 """Who each main page is meant for. A change to a view's ``@allow`` must be mirrored here.
