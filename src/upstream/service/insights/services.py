@@ -201,7 +201,8 @@ def funnel_stages(teams, period: Period = ALL_TIME) -> dict[str, int]:
     return dict(deepest)
 
 
-ATTEMPT_BANDS = ("0", "1", "2", "3", "4", "5 or more")
+ATTEMPT_BANDS = ("None", "1 attempt", "2 attempts", "3 attempts", "4 attempts",
+                 "5 or more attempts")
 
 
 def attempts_distribution(teams, period: Period = ALL_TIME) -> dict[str, int] | None:
