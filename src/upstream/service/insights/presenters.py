@@ -114,7 +114,7 @@ class _Counts:
     by_decile: dict[int | None, int]
     by_ethnic_group: dict[str, int]
     waiting: services.Median
-    attempts: services.Median | None
+    attempts: services.Median
     kept: Kept | None
     funnel: dict[str, int]
     attempt_bands: dict[str, int]
@@ -175,8 +175,7 @@ def _release(counts: _Counts) -> dict:
     release.total(CLOSED, [("status", s.value) for s in Status if s in TERMINAL])
     release.count(("median", "waiting"), counts.waiting.n)
     release.relate([("median", "waiting")], "<=", statuses)
-    if counts.attempts is not None:
-        release.count(("median", "attempts"), counts.attempts.n)
+    release.count(("median", "attempts"), counts.attempts.n)
     release.count(("median", "first contact"), counts.first_contact.n)
     release.relate([("median", "first contact")], "<=", statuses)
     # The funnel: each episode counted once, at the deepest stage it reached; a stage's figure
@@ -268,7 +267,7 @@ def dashboard(user, teams=None, period: Period = ALL_TIME, period_text: str = ""
         _median_headline("Median time from referral to first contact attempt",
                          counts.first_contact, figures[("median", "first contact")], "days"),
         _median_headline("Median contact attempts before engaging", counts.attempts,
-                         figures.get(("median", "attempts")), "attempts"),
+                         figures[("median", "attempts")], "attempts"),
     ) if h is not None]
     decile_labels = {d: f"Decile {d}" + (" (most deprived)" if d == 1 else "")
                      + (" (least deprived)" if d == 10 else "") for d in range(1, 11)}

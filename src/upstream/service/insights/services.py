@@ -113,26 +113,19 @@ def waiting_days(teams, period: Period = ALL_TIME) -> Median:
                      for opened, allocated in spans])
 
 
-def attempts_to_engage(teams, period: Period = ALL_TIME) -> Median | None:
-    """Median contact attempts made up to engagement, over episodes that engaged.
-
-    None when contact attempts are not recorded by this installation.
-    """
+def attempts_to_engage(teams, period: Period = ALL_TIME) -> Median:
+    """Median contact attempts made up to engagement, over episodes that engaged."""
     counts = _attempts_before_engaging(teams, period)
-    if counts is None:
-        return None
     return Median(median(counts) if counts else None, len(counts))
 
 
-def _attempts_before_engaging(teams, period: Period) -> list[int] | None:
-    if ContactAttempt is None:
-        return None
+def _attempts_before_engaging(teams, period: Period) -> list[int]:
+    """For each episode that engaged, the contact attempts made up to the moment it did."""
     attempts = (ContactAttempt.objects.filter(episode=OuterRef("episode"), at__lte=OuterRef("at"))
                 .order_by().values("episode").annotate(n=Count("pk")).values("n"))
-    counts = list(EpisodeTransition.objects
-                  .filter(to_status=Status.ENGAGED, episode__in=period.episodes(teams))
-                  .annotate(n=Coalesce(Subquery(attempts), 0)).values_list("n", flat=True))
-    return counts
+    return list(EpisodeTransition.objects
+                .filter(to_status=Status.ENGAGED, episode__in=period.episodes(teams))
+                .annotate(n=Coalesce(Subquery(attempts), 0)).values_list("n", flat=True))
 
 
 def referrals_by_imd_decile(teams, period: Period = ALL_TIME) -> dict[int | None, int]:
@@ -205,11 +198,9 @@ ATTEMPT_BANDS = ("None", "1 attempt", "2 attempts", "3 attempts", "4 attempts",
                  "5 or more attempts")
 
 
-def attempts_distribution(teams, period: Period = ALL_TIME) -> dict[str, int] | None:
+def attempts_distribution(teams, period: Period = ALL_TIME) -> dict[str, int]:
     """``{band of ATTEMPT_BANDS: engaged episodes}``: contact attempts made up to engaging."""
     counts = _attempts_before_engaging(teams, period)
-    if counts is None:
-        return None
     bands = Counter({band: 0 for band in ATTEMPT_BANDS})
     for n in counts:
         bands[ATTEMPT_BANDS[min(n, len(ATTEMPT_BANDS) - 1)]] += 1
