@@ -37,14 +37,13 @@ def main() -> None:
     parser.add_argument("--database", type=Path, default=Path("var/bench/insights.sqlite3"))
     args = parser.parse_args()
     _setup(args.database)
+    from django.conf import settings
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from upstream.service.accounts.models import Role, Team, User
     from upstream.service.demo.world import build_demo_world
-
-    from django.conf import settings
 
     setup_test_environment()
     settings.UPSTREAM_TWO_FACTOR_FOR_STAFF = False  # sign-in is not what is timed

@@ -216,3 +216,19 @@ def test_bad_filter_is_refused_by_name_and_shows_all(world):
     assert response.status_code == 200
     assert "There is a problem" in html and 'href="#id_team"' in html
     assert "All time, all teams" in html
+
+
+def test_run_chart_rules_cover_the_latest_months_none_of_them_hidden():
+    from upstream.service.insights.presenters import Table, _run_chart
+
+    months = [datetime.date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 14)]
+    values = [None, 10, 15, 10, 20, 15, 10, 15, 20, 10, 15, 25, 15]
+    chart = _run_chart("Referrals each month", "Referrals", months, values,
+                       Table("t", [], []), method="", caveats="")
+    assert chart.signals[0] == ("Median and rules over 12 months from Feb 2025: earlier months "
+                                "include hidden numbers.")
+    assert "Median 15.0." in chart.alt and "Jan 2025" not in chart.alt
+    hidden_last = _run_chart("Referrals each month", "Referrals", months, [*values[1:], None],
+                             Table("t", [], []), method="", caveats="")
+    assert hidden_last.signals == ["Run chart rules not applied: the latest month is hidden to "
+                                   "protect small numbers."]

@@ -435,7 +435,8 @@ def _referrals_run_chart(counts: _Counts, figures: dict) -> Chart:
                       method=("Referrals received in each calendar month, as published (rounded "
                               "to the nearest 5). "),
                       caveats=("The latest month may be incomplete. Run chart rules are applied "
-                               "to the rounded numbers, and only when no month is hidden."))
+                               "to the rounded numbers, over the latest months none of which is "
+                               "hidden."))
 
 
 def _first_contact_run_chart(teams, period: Period) -> Chart:
@@ -457,19 +458,27 @@ def _first_contact_run_chart(teams, period: Period) -> Chart:
 
 def _run_chart(title: str, axis: str, months: list, values: list, table: Table, *,
                method: str, caveats: str) -> Chart:
-    """A run chart of the published ``values`` (None: hidden) with the median and the rules
-    applied only when every point is shown."""
+    """A run chart of the published ``values`` (None: hidden), with the median and the rules
+    applied to the latest unbroken stretch of shown months (hidden months are never guessed)."""
     labels = [_month_label(m) for m in months]
     points = {label: v for label, v in zip(labels, values, strict=True) if v is not None}
-    complete = bool(values) and all(v is not None for v in values)
-    result = spc.run_chart(values, labels) if complete else None
+    start = len(values)
+    while start > 0 and values[start - 1] is not None:
+        start -= 1
+    result = spc.run_chart(values[start:], labels[start:]) if start < len(values) else None
     if result is None:
-        signals = [("Run chart rules not applied: some months are hidden to protect small "
-                    "numbers.") if values else "No months to chart."]
+        signals = ["No months to chart." if not values else
+                   "Run chart rules not applied: the latest month is hidden to protect small "
+                   "numbers."]
     else:
         signals = [result.note, *(s.words for s in result.signals)]
-    method += ("The line across is the median. Run chart rules: a shift is 6 or more months in "
-               "a row on one side of the median; a trend is 5 or more months in a row going up "
+        if start:
+            signals.insert(0, f"Median and rules over {len(values) - start} months from "
+                              f"{labels[start]}: earlier months include hidden numbers.")
+    method += ("The dashed line is the median of the latest unbroken stretch of shown months, "
+               "the months the rules are applied to. Run chart rules: a shift is 6 or more "
+               "months in a row on one side of the median; a trend is 5 or more months in a "
+               "row going up "
                "or down; too few or too many runs (crossings of the median) than chance allows "
                "(5% level); an astronomical point is more than 3 sigma from the median.")
     uri = charts.run_chart_data_uri(points, median=result.median if result else None,
