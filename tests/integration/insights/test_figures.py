@@ -29,7 +29,7 @@ from tests.factories.engagement import attempt
 from tests.factories.referrals import episode
 from upstream.service.accounts.models import Role
 from upstream.service.engagement.models import Goal
-from upstream.service.insights import services
+from upstream.service.insights import export, services
 from upstream.service.insights.forms import period_for
 from upstream.service.insights.presenters import dashboard
 from upstream.service.outcomes.models import Timepoint
@@ -195,7 +195,7 @@ def test_exports_hold_every_table_with_no_small_count_raw(world):
     for table in page.every_table():
         assert [table.caption] in rows
         for row in table.rows:
-            assert row in rows
+            assert [export._inert(cell) for cell in row] in rows  # the page's strings
     workbook = openpyxl.load_workbook(io.BytesIO(
         client.get(reverse("insights:export_xlsx") + query).content))
     cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True)
@@ -232,3 +232,16 @@ def test_run_chart_rules_cover_the_latest_months_none_of_them_hidden():
                              Table("t", [], []), method="", caveats="")
     assert hidden_last.signals == ["Run chart rules not applied: the latest month is hidden to "
                                    "protect small numbers."]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_made_inert(world):
+    world["beta"].name = '=HYPERLINK("http://example.invalid","Beta")'
+    world["beta"].save()
+    client = Client()
+    client.force_login(world["commissioner"])
+    rows = list(csv.reader(io.StringIO(
+        client.get(reverse("insights:export_csv")).content.decode())))
+    cells = [c for row in rows for c in row]
+    assert "'" + world["beta"].name in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert not any(c.startswith("-") and c != "-" for c in cells)

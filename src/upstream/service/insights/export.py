@@ -12,6 +12,7 @@ import xlsxwriter
 
 from upstream.service.insights.presenters import Dashboard
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_NAME_LENGTH = 31
 _FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -29,11 +30,30 @@ def _notes(dashboard: Dashboard) -> list[list[str]]:
     return rows
 
 
+def _inert(cell: str) -> str:
+    """``cell`` made safe to open in a spreadsheet: text that a spreadsheet would run as a
+    formula (a team name "=HYPERLINK(...)", a change "+1.25 (...)") gets a leading apostrophe
+    (OWASP's CSV injection advice). A lone "-" (no percentage) is left as it is."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) and cell != "-" else cell
+
+
+class _InertWriter:
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([_inert(str(cell)) for cell in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def as_csv(dashboard: Dashboard) -> str:
     """Every table, one after another: its caption, headers and rows, then a blank line;
-    the method notes last."""
+    the method notes last. Cells that would run as spreadsheet formulas are made inert."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _InertWriter(out)
     for line in _heading(dashboard):
         writer.writerow([line])
     writer.writerow([])
