@@ -245,3 +245,10 @@ def test_csv_cells_that_would_run_as_formulas_are_made_inert(world):
     assert "'" + world["beta"].name in cells
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
     assert not any(c.startswith("-") and c != "-" for c in cells)
+
+
+def test_periods_count_back_whole_months_including_this_one():
+    today = datetime.date(2026, 1, 15)
+    assert period_for("3", today=today).start == datetime.date(2025, 11, 1)
+    assert period_for("12", today=today).start == datetime.date(2025, 2, 1)
+    assert period_for("", today=today) == services.ALL_TIME
