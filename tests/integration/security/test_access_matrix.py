@@ -93,6 +93,8 @@ INTENDED_ROLES = {
     "outreach:mark_sent": STAFF,
     "outreach:letter_pdf": STAFF,
     "insights:dashboard": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
+    "insights:export_csv": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
+    "insights:export_xlsx": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
     "audit:events": {Role.ADMIN},
     "directory_search:find": STAFF,
     "directory_search:service": STAFF,

@@ -465,6 +465,7 @@ def _attack_page(text: str, truth: dict) -> dict:
                 read(("conversations", label), parts[label], n)
         attack.know(attack.minus(attack.sum(*status.values()), attack.sum(*parts.values())),
                     0, INF)
+    _attack_engagement(page, attack, read, status, referrals)
     allocated = re.search(r"over about ([\d,]+) episodes", text)
     if allocated:
         waiting = attack.var("allocated")
@@ -473,6 +474,82 @@ def _attack_page(text: str, truth: dict) -> dict:
     attack.check_truth({name: truth[name] for name in attack.names})
     assert attack.hidden, "the page should hide something, or this test attacks nothing"
     return attack.pinned()
+
+
+EXIT_STATUS = {"Exit: Declined": "Closed: declined",
+               "Exit: Not suitable or rejected": "Closed: not suitable",
+               "Exit: Deceased": "Closed: deceased",
+               "Exit: Dropped off or did not engage": "Closed: did not engage"}
+
+
+def _alt_items(page, prefix: str) -> list[tuple[str, str]]:
+    """``(label, number)`` pairs listed in the alt text of each chart starting ``prefix``."""
+    found = []
+    for chart in [a for a in page.alts if a.startswith(prefix)]:
+        listed = chart.split(": ", 1)[1].split(". ", 1)[0]
+        found += [tuple(item.rsplit(" ", 1)) for item in filter(None, listed.split("; "))]
+    return found
+
+
+def _attack_engagement(page, attack, read, status, referrals) -> None:
+    """The funnel (stages over deepest-stage cells; exits are the status figures), the attempts
+    bands (the engaged episodes), the needs (each some of the referrals) and the monthly
+    referrals (all of them), with the funnel and run chart alt texts."""
+    funnel = page.tables["Engagement funnel and exits (episodes)"]
+    cells = [attack.var(("funnel cell", i)) for i in range(5)]
+    stages = [row for row in funnel[1:] if not row[0].startswith("Exit: ")]
+    stage_expr = {}
+    for i, row in enumerate(stages):
+        stage_expr[row[0]] = attack.sum(*cells[i:])
+        read(("funnel", row[0]), stage_expr[row[0]], row[1])
+    for label, n in _alt_items(page, "Bar chart of the engagement funnel"):
+        read(("funnel", label), stage_expr[label], n)
+    attack.know(attack.minus(attack.sum(*cells), attack.sum(*status.values())), 0, 0)
+    for row in funnel[1:]:
+        if row[0].startswith("Exit: "):
+            label = EXIT_STATUS[row[0]]
+            read(("status", label), status[label], row[1])
+    engaged = attack.sum(*cells[2:])
+    bands = []
+    for row in page.tables["Contact attempts made before engaging"][1:]:
+        if row[0] == "Total engaged":
+            read(("funnel", "Engaged"), engaged, row[1])
+        else:
+            bands.append(attack.var(("attempts", row[0])))
+            read(("attempts", row[0]), bands[-1], row[1])
+    attack.know(attack.minus(attack.sum(*bands), engaged), 0, 0)
+    caption = "Needs named on referrals (a referral may name several)"
+    for row in page.tables[caption][1:]:
+        if row[0] == "All referrals":
+            read("referrals", referrals, row[1])
+        else:
+            need = attack.var(("need", row[0]))
+            read(("need", row[0]), need, row[1])
+            attack.know(attack.minus(referrals, need), 0, INF)
+    months = {}
+    for row in page.tables["Referrals received each month"][1:]:
+        months[row[0]] = attack.var(("month", row[0]))
+        read(("month", row[0]), months[row[0]], row[1])
+    for label, n in _alt_items(page, "Run chart of referrals by month"):
+        read(("month", label), months[label], n)
+    if months:
+        attack.know(attack.minus(attack.sum(*months.values()), referrals), 0, 0)
+
+
+def _truth_of_engagement(teams) -> dict:
+    from upstream.service.insights.services import FUNNEL
+    from upstream.standards.vocabularies import NEEDS
+
+    truth = {}
+    deepest = services.funnel_stages(teams)
+    truth.update({("funnel cell", i): deepest[stage] for i, stage in enumerate(FUNNEL)})
+    truth.update({("attempts", band): n
+                  for band, n in services.attempts_distribution(teams).items()})
+    truth.update({("need", NEEDS[code]): n
+                  for code, n in services.referrals_with_need(teams).items()})
+    truth.update({("month", f"{month:%b %Y}"): n
+                  for month, n in services.referrals_by_month(teams).items()})
+    return truth
 
 
 def _truth_of_page(teams) -> dict:
@@ -495,6 +572,7 @@ def _truth_of_page(teams) -> dict:
     for code, n in services.episodes_by_status(teams).items():
         truth[("status", LABELS[code])] = n
     truth["allocated"] = services.waiting_days(teams).n
+    truth.update(_truth_of_engagement(teams))
     from upstream.service.insights.presenters import KEPT_LABEL, NEEDED_LABEL
     from upstream.service.practice.conversations import kept_from_needing_2_or_3
 

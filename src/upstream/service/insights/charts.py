@@ -27,3 +27,21 @@ def bar_chart_data_uri(values: dict[str, int], *, title: str, axis_title: str) -
     )
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def run_chart_data_uri(values: dict[str, float], *, median: float | None, title: str,
+                       axis_title: str) -> str:
+    """A run chart (points joined in time order, with a dashed median line when ``median`` is
+    given) of ``{month label: value}`` as a ``data:image/svg+xml`` URI."""
+    frame = pd.DataFrame({"label": list(values), "value": list(values.values())})
+    x = alt.X("label:N", sort=None, title=None)
+    chart = (alt.Chart(frame, title=title)
+             .mark_line(color=NHS_BLUE, point=True)
+             .encode(x=x, y=alt.Y("value:Q", title=axis_title))
+             .properties(width=480))
+    if median is not None:
+        rule = alt.Chart(pd.DataFrame({"median": [median]})).mark_rule(
+            color="#425563", strokeDash=[6, 4]).encode(y="median:Q")
+        chart = chart + rule
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
