@@ -13,7 +13,7 @@ from upstream.service.directory.models import Service
 from upstream.service.directory.search import Result, restriction, schedule_rules
 from upstream.service.directory.search_presenters import STALE_AFTER_DAYS
 from upstream.service.ui import format as fmt
-from upstream.service.ui.tags import Tag
+from upstream.service.ui.tags import Tag, capacity_tag
 from upstream.standards.opening_times import Opening, soonest
 from upstream.standards.taxonomy import TERMS
 
@@ -76,15 +76,13 @@ def opening(next_opening: Opening | None, now: datetime.datetime) -> str:
 
 def new_people(service: Service) -> Tag:
     """Whether the service is taking new people (and the wait), as an NHS.UK tag."""
-    if service.accepting_referrals is None:
-        return Tag(words.NEW_PEOPLE_NOT_KNOWN, "white")
-    if not service.accepting_referrals:
-        return Tag(words.NOT_TAKING_NEW_PEOPLE, "yellow")
     days = service.waiting_time_days
-    if not days:
-        return Tag(words.TAKING_NEW_PEOPLE, "green")
-    wait = fmt.plural(days, "day") if days < 14 else fmt.plural(round(days / 7), "week")
-    return Tag(words.TAKING_NEW_PEOPLE_WAIT.format(wait=wait), "green")
+    taking = words.TAKING_NEW_PEOPLE
+    if days:
+        wait = fmt.plural(days, "day") if days < 14 else fmt.plural(round(days / 7), "week")
+        taking = words.TAKING_NEW_PEOPLE_WAIT.format(wait=wait)
+    return capacity_tag(service.accepting_referrals,
+                        (words.NEW_PEOPLE_NOT_KNOWN, words.NOT_TAKING_NEW_PEOPLE, taking))
 
 
 def distance(miles: float | None) -> str | None:

@@ -164,13 +164,19 @@ def no_contact_tag(days: int) -> Tag:
     return Tag(f"No contact in {days} days", "yellow")
 
 
-def capacity_tag(accepting_referrals: bool | None) -> Tag:
+CAPACITY_WORDS = ("Capacity not known", "Not accepting referrals", "Accepting referrals")
+"""Staff wording of ``capacity_tag``: not known, not accepting, accepting."""
+
+
+def capacity_tag(accepting_referrals: bool | None,
+                 words: tuple[str, str, str] = CAPACITY_WORDS) -> Tag:
     """A directory service's capacity: green accepting referrals, yellow not accepting (waiting
-    for capacity), white not known (information only)."""
+    for capacity), white not known (information only). ``words`` (not known, not accepting,
+    accepting) lets the public pages say it in their own plain words."""
+    not_known, not_accepting, accepting = words
     if accepting_referrals is None:
-        return Tag("Capacity not known", "white")
-    return (Tag("Accepting referrals", "green") if accepting_referrals
-            else Tag("Not accepting referrals", "yellow"))
+        return Tag(not_known, "white")
+    return Tag(accepting, "green") if accepting_referrals else Tag(not_accepting, "yellow")
 
 
 def community_referral_tag(status: str) -> Tag:
