@@ -46,6 +46,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from upstream.casefinding import definitions
+from upstream.evaluation.outputs import write_all_or_none
 from upstream.standards.disclosure import Figure, Release
 from upstream.standards.vocabularies import ETHNIC_CATEGORIES, SEX
 
@@ -332,17 +333,7 @@ def write_inequalities(result: Inequalities, out: Path, *, source: str) -> list[
     lines += ["Method decisions: docs/adr/0020-value-for-money-and-inequalities.md.", ""]
     contents = {"inequalities.csv": combined.to_csv(index=False).encode(),
                 "report.md": "\n".join(lines).encode()}
-    partial = {name: out / f".{name}.partial" for name in FILES}
-    try:
-        for name, data in contents.items():
-            partial[name].write_bytes(data)
-    except BaseException:
-        for path in partial.values():
-            path.unlink(missing_ok=True)
-        raise
-    for name in FILES:
-        partial[name].replace(out / name)
-    return [out / name for name in FILES]
+    return write_all_or_none(out, {name: contents[name] for name in FILES})
 
 
 def _markdown(table: pd.DataFrame) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 import vl_convert
 
 from upstream.evaluation.impact import Result
+from upstream.evaluation.outputs import write_all_or_none
 from upstream.standards.disclosure import Release, enough_for_a_summary
 
 FILES = ("result.json", "report.md", "chart.png", "chart.svg")
@@ -38,17 +39,7 @@ def write_outputs(result: Result, out: Path, *, source: str, roles) -> list[Path
         "chart.png": vl_convert.vegalite_to_png(chart.to_dict(), scale=2),
         "chart.svg": vl_convert.vegalite_to_svg(chart.to_dict()).encode(),
     }
-    partial = {name: out / f".{name}.partial" for name in FILES}
-    try:
-        for name, data in contents.items():
-            partial[name].write_bytes(data)
-    except BaseException:
-        for path in partial.values():
-            path.unlink(missing_ok=True)
-        raise
-    for name in FILES:
-        partial[name].replace(out / name)
-    return [out / name for name in FILES]
+    return write_all_or_none(out, {name: contents[name] for name in FILES})
 
 
 def _roles(roles) -> dict:

@@ -17,6 +17,7 @@ import pandas as pd
 import vl_convert
 
 from upstream.evaluation.economics import Value
+from upstream.evaluation.outputs import write_all_or_none
 from upstream.standards.disclosure import base_figure, enough_for_a_summary
 
 FILES = ("value.json", "report.md", "tornado.png", "tornado.svg")
@@ -47,17 +48,7 @@ def write_value(value: Value, out: Path, *, sources: dict[str, str]) -> list[Pat
         "tornado.png": vl_convert.vegalite_to_png(chart, scale=2),
         "tornado.svg": vl_convert.vegalite_to_svg(chart).encode(),
     }
-    partial = {name: out / f".{name}.partial" for name in FILES}
-    try:
-        for name, data in contents.items():
-            partial[name].write_bytes(data)
-    except BaseException:
-        for path in partial.values():
-            path.unlink(missing_ok=True)
-        raise
-    for name in FILES:
-        partial[name].replace(out / name)
-    return [out / name for name in FILES]
+    return write_all_or_none(out, {name: contents[name] for name in FILES})
 
 
 def tornado_frame(value: Value) -> pd.DataFrame:
