@@ -98,6 +98,8 @@ INTENDED_ROLES = {
     "audit:events": {Role.ADMIN},
     "directory_search:find": STAFF,
     "directory_search:service": STAFF,
+    "directory_search:provision": {Role.TEAM_LEAD, Role.COMMISSIONER},
+    "directory_search:provision_csv": {Role.TEAM_LEAD, Role.COMMISSIONER},
     "connect:choose": STAFF,
     "connect:refer": STAFF,
     "connect:cancel": STAFF,
@@ -107,9 +109,10 @@ INTENDED_ROLES = {
     "connect:partner_service": {Role.VCSE_PARTNER},
 }
 """Who each main page is meant for. A change to a view's ``@allow`` must be mirrored here.
-Commissioners appear only on the insights dashboard; administrators work in the admin site,
-the audit log and the dashboard, not on named records. VCSE partners appear only on their
-organisation's community referral and service pages (ADR 0021)."""
+Commissioners appear only on the insights dashboard and the directory's provision page;
+administrators work in the admin site, the audit log and the dashboard, not on named records.
+VCSE partners appear only on their organisation's community referral and service pages
+(ADR 0021)."""
 
 SHARED_RECORD_PAGES = {"directory_search:service"}
 """Pages of records every team shares (a community service in the directory describes no

@@ -45,3 +45,26 @@ def run_chart_data_uri(values: dict[str, float], *, median: float | None, title:
         chart = chart + rule
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def grouped_bar_chart_data_uri(values: dict[tuple[str, str], int], *, title: str,
+                               axis_title: str) -> str:
+    """A horizontal bar chart of ``{(label, series): count}``, the series of each label side by
+    side, as a ``data:image/svg+xml`` URI."""
+    frame = pd.DataFrame({"label": [k[0] for k in values], "series": [k[1] for k in values],
+                          "count": list(values.values())})
+    chart = (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", title=axis_title),
+            y=alt.Y("label:N", sort=None, title=None),
+            yOffset=alt.YOffset("series:N"),
+            color=alt.Color("series:N", title=None,
+                            scale=alt.Scale(range=[NHS_BLUE, "#ed8b00"]),
+                            legend=alt.Legend(orient="bottom")),
+        )
+        .properties(width=420)
+    )
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
