@@ -192,3 +192,10 @@ def test_only_team_leads_and_commissioners(world, who, status):
     client = _client(world[who])
     assert client.get(reverse("directory_search:provision")).status_code == status
     assert client.get(reverse("directory_search:provision_csv")).status_code == status
+
+
+@pytest.mark.parametrize("who", ["lead", "commissioner"])
+def test_the_page_is_in_their_navigation_and_marked_current(world, who):
+    from upstream.service.ui.nav import navigation
+    items = navigation(world[who], reverse("directory_search:provision"))
+    assert [i.text for i in items if i.active] == ["Provision and gaps"]

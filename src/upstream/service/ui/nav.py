@@ -38,8 +38,10 @@ _NAV: dict[str, list[tuple[str, str]]] = {
         ("Schedules", "schedules:index"),
         ("Find a person", "people:search"),
         ("Find a service", "directory_search:find"),
+        ("Provision and gaps", "directory_search:provision"),
     ],
-    Role.COMMISSIONER: [("Insights", "insights:dashboard")],
+    Role.COMMISSIONER: [("Insights", "insights:dashboard"),
+                        ("Provision and gaps", "directory_search:provision")],
     Role.ADMIN: [("Administration", "admin:index"), ("Audit log", "audit:events")],
     Role.VCSE_PARTNER: [("Referrals", "connect:partner_referrals"),
                         ("Your services", "connect:partner_services")],
@@ -48,19 +50,22 @@ _FOR_EVERYONE: list[tuple[str, str]] = [("Account security", "accounts:two_facto
 
 
 def navigation(user, current_path: str = "") -> list[NavItem]:
-    """Links for ``user``'s role, each marked ``active`` when ``current_path`` is under it; a
-    link whose page does not exist yet is left out."""
+    """Links for ``user``'s role, the one ``current_path`` is most closely under marked
+    ``active``; a link whose page does not exist yet is left out."""
     role = getattr(user, "role", "")
     if role not in _NAV:
         return []
-    items = []
+    links = []
     for text, name in [*_NAV[role], *_FOR_EVERYONE]:
         try:
-            href = reverse(name)
+            links.append((text, reverse(name)))
         except NoReverseMatch:
             continue
-        active = bool(current_path) and current_path.startswith(href)
-        items.append(NavItem(text, href, active=active))
+    # The longest link the path is under is the current one (/directory/provision/ is not
+    # "Find a service" at /directory/).
+    current = max((href for _, href in links if current_path and current_path.startswith(href)),
+                  key=len, default=None)
+    items = [NavItem(text, href, active=href == current) for text, href in links]
     if apps.is_installed("upstream.service.notifications"):
         items.append(_notifications(user, current_path))
     return items
