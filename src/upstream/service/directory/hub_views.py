@@ -12,7 +12,7 @@ from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import Role
 from upstream.service.directory import hub
 from upstream.service.insights import services as insights
-from upstream.service.insights.export import _inert
+from upstream.service.insights.export import inert
 
 ROLES = (Role.TEAM_LEAD, Role.COMMISSIONER)
 
@@ -47,7 +47,7 @@ def provision_csv(request):
                      "5; [c] hides a number that could otherwise be worked out "
                      "(docs/adr/0006)."])
     writer.writerow(found.headers)
-    writer.writerows([_inert(str(cell)) for cell in row] for row in found.rows)
+    writer.writerows([inert(str(cell)) for cell in row] for row in found.rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="upstream-{table}-{timezone.localdate():%Y-%m-%d}.csv"')

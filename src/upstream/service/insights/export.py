@@ -30,7 +30,7 @@ def _notes(dashboard: Dashboard) -> list[list[str]]:
     return rows
 
 
-def _inert(cell: str) -> str:
+def inert(cell: str) -> str:
     """``cell`` made safe to open in a spreadsheet: text that a spreadsheet would run as a
     formula (a team name "=HYPERLINK(...)", a change "+1.25 (...)") gets a leading apostrophe
     (OWASP's CSV injection advice). A lone "-" (no percentage) is left as it is."""
@@ -42,7 +42,7 @@ class _InertWriter:
         self._writer = csv.writer(out)
 
     def writerow(self, row) -> None:
-        self._writer.writerow([_inert(str(cell)) for cell in row])
+        self._writer.writerow([inert(str(cell)) for cell in row])
 
     def writerows(self, rows) -> None:
         for row in rows:
