@@ -57,6 +57,12 @@ def table(
     drop_missing: Annotated[bool, typer.Option(
         help="Leave out people with a missing value in a column used (the count is "
              "reported); without it, missing values are refused.")] = False,
+    plan: Annotated[Path | None, typer.Option(
+        help="Evaluation plan (YAML: outcomes, windows, comparison, estimator) declared before "
+             "the results; the run must follow it. Its fingerprint and whether it changed "
+             "after results were first seen go into result.json and report.md.")] = None,
+    register: Annotated[Path | None, typer.Option(
+        help="Plan register file (default: plan-register.json in --out).")] = None,
 ) -> None:
     """Estimate a programme's impact on one measure from a person-level table.
 
@@ -66,6 +72,10 @@ def table(
     95% interval, shown beside the naive before/after change and the change expected from
     regression to the mean alone. The table is checked first: on any problem the error names
     the column and the first line, and nothing is written (exit code 2).
+
+    With ``--plan`` the run must follow the plan (else exit code 2, naming each plan key it
+    departs from); the first run records the plan's fingerprint in the register, and later
+    runs with a changed plan are reported as "plan changed after results were first seen".
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -81,6 +91,7 @@ def table(
                   exact=_names(exact, "--exact"))
     method = Method(neighbours=neighbours, caliper_sd=caliper, resamples=resamples, seed=seed)
     console = Console(stderr=True)
+    record = _plan_record(plan, register, out, roles, method, console) if plan else None
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=console)
     try:
@@ -93,15 +104,37 @@ def table(
 
             result = run(people, method, progress=step)
             step(f"Writing {out}")
-            paths = write_outputs(result, out, source=str(file), roles=roles)
+            paths = write_outputs(result, out, source=str(file), roles=roles, plan=record)
             progress.update(task, completed=len(STEPS) + 2, description="Done")
     except TableError as error:
         console.print(f"Error: {error}", markup=False, highlight=False, style="red")
         console.print("Nothing was written.")
         raise typer.Exit(INVALID_INPUT) from None
     _print_result(result)
+    if record:
+        typer.echo(f"Plan {record.fingerprint[:12]}: {record.status_text}")
     for path in paths:
         typer.echo(f"Wrote {path}")
+
+
+def _plan_record(plan_file: Path, register: Path | None, out: Path, roles, method, console):
+    """Load the plan, check the run follows it and compare it with the register; on any
+    problem print it, say nothing was written and exit with code 2."""
+    from upstream.evaluation.plan import REGISTER_NAME, PlanError, departures, load_plan, standing
+    from upstream.evaluation.report import FILES
+
+    try:
+        plan = load_plan(plan_file)
+        problems = departures(plan, roles, method)
+        if problems:
+            raise PlanError(f"{plan_file}: the run does not follow the plan:\n  "
+                            + "\n  ".join(problems))
+        return standing(plan, plan_file, register or out / REGISTER_NAME,
+                        results_exist=any((out / name).exists() for name in FILES))
+    except PlanError as error:
+        console.print(f"Error: {error}", markup=False, highlight=False, style="red")
+        console.print("Nothing was written.")
+        raise typer.Exit(INVALID_INPUT) from None
 
 
 def _print_result(result) -> None:

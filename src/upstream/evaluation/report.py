@@ -21,6 +21,7 @@ import vl_convert
 
 from upstream.evaluation.impact import Result
 from upstream.evaluation.outputs import write_all_or_none
+from upstream.evaluation.plan import PlanRecord
 from upstream.standards.disclosure import Release, enough_for_a_summary
 
 FILES = ("result.json", "report.md", "chart.png", "chart.svg")
@@ -28,18 +29,35 @@ NHS_BLUE, NHS_GREY = "#005eb8", "#4c6272"
 GROUPS = ["Treated (matched)", "Matched comparison"]
 
 
-def write_outputs(result: Result, out: Path, *, source: str, roles) -> list[Path]:
-    """Write :data:`FILES` into ``out`` (created if needed); return their paths."""
+def write_outputs(result: Result, out: Path, *, source: str, roles,
+                  plan: PlanRecord | None = None) -> list[Path]:
+    """Write :data:`FILES` into ``out`` (created if needed); return their paths. With a
+    ``plan``, result.json and report.md state its fingerprint and status, and its register is
+    written too (in the same all-or-none write when it lies in ``out``)."""
     out.mkdir(parents=True, exist_ok=True)
     chart = trajectory_chart(result)
+    planned = {"plan": plan.to_dict()} if plan else {}
+    report = report_markdown(result, source=source, roles=roles)
+    if plan:
+        report += "\n" + "\n".join(plan.markdown()) + "\n"
     contents: dict[str, bytes] = {
         "result.json": (json.dumps(_json_ready({"source": source, "roles": _roles(roles),
-                                                **result.to_dict()}), indent=2) + "\n").encode(),
-        "report.md": report_markdown(result, source=source, roles=roles).encode(),
+                                                **planned, **result.to_dict()}), indent=2)
+                        + "\n").encode(),
+        "report.md": report.encode(),
         "chart.png": vl_convert.vegalite_to_png(chart.to_dict(), scale=2),
         "chart.svg": vl_convert.vegalite_to_svg(chart.to_dict()).encode(),
     }
-    return write_all_or_none(out, {name: contents[name] for name in FILES})
+    ordered = {name: contents[name] for name in FILES}
+    if plan and plan.register.parent.resolve() == out.resolve():
+        ordered[plan.register.name] = plan.register_bytes()
+        return write_all_or_none(out, ordered)
+    paths = write_all_or_none(out, ordered)
+    if plan:
+        plan.register.parent.mkdir(parents=True, exist_ok=True)
+        paths += write_all_or_none(plan.register.parent,
+                                   {plan.register.name: plan.register_bytes()})
+    return paths
 
 
 def _roles(roles) -> dict:

@@ -95,6 +95,7 @@ INTENDED_ROLES = {
     "insights:dashboard": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
     "insights:export_csv": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
     "insights:export_xlsx": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
+    "insights:export_pdf": {Role.COMMISSIONER, Role.TEAM_LEAD, Role.ADMIN},
     "audit:events": {Role.ADMIN},
     "directory_search:find": STAFF,
     "directory_search:service": STAFF,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from upstream.service.accounts.access import allow
 from upstream.service.accounts.models import Role
-from upstream.service.insights import export, services
+from upstream.service.insights import export, pdf, services
 from upstream.service.insights.forms import InsightsFilterForm
 from upstream.service.insights.presenters import dashboard as build_dashboard
 from upstream.service.ui.errors import error_summary
@@ -58,4 +58,15 @@ def export_xlsx(request):
         export.as_xlsx(found),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response
+
+
+@allow(*ROLES)
+@require_GET
+def export_pdf(request):
+    """The filtered page as a PDF report: every table with its chart, method note and caveats
+    (the same published figures and alt text)."""
+    _, found = _filtered(request)
+    response = HttpResponse(pdf.insights_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
     return response
