@@ -52,8 +52,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from upstream.evaluation.yaml_files import load_model
 
 COSTS_FOLDER = Path(__file__).parent / "costs"
 DEFAULT_UNIT_COSTS = COSTS_FOLDER / "unit_costs.csv"
@@ -252,20 +253,7 @@ SENSITIVITY_INPUTS = ("effect", "people", "unit_cost", "salaries", "on_costs", "
 
 
 def load_programme(path: Path) -> Programme:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EconomicsError(f"{path}: cannot be read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise EconomicsError(f"{path}: {where}: not valid YAML") from None
-    try:
-        programme = Programme.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise EconomicsError(f"{path}: key '{key}': {first['msg']}") from None
+    programme = load_model(path, Programme, EconomicsError)
     financial_year(programme.price_year, f"{path}: key 'price_year'")
     return programme
 

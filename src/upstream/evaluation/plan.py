@@ -26,8 +26,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from upstream.evaluation.yaml_files import load_model
 
 REGISTER_NAME = "plan-register.json"
 
@@ -90,20 +91,7 @@ class Plan(_Strict):
 
 def load_plan(path: Path) -> Plan:
     """Parse a plan file; on any problem raise :class:`PlanError` naming the file and key."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PlanError(f"{path}: cannot be read ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise PlanError(f"{path}: {where}: not valid YAML") from None
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise PlanError(f"{path}: key '{key}': {first['msg']}") from None
+    plan = load_model(path, Plan, PlanError)
     if plan.outcomes[0] != plan.windows.after:
         raise PlanError(f"{path}: key 'outcomes': '{plan.outcomes[0]}' is not the after "
                         f"window's column '{plan.windows.after}'")
