@@ -13,6 +13,7 @@ LOCKS := requirements/runtime.txt requirements/test.txt
 .PHONY: setup demo serve test lint test-sqlite test-postgres benchmarks lock clean
 
 $(VENV)/.installed: $(LOCKS) pyproject.toml
+	bash scripts/ensure-pango
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes $(addprefix -r ,$(LOCKS))
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -4,13 +4,13 @@ service page, the printable leaflet and its PDF; no cookies and nothing stored."
 
 import datetime
 import re
-import zlib
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import directory as make
+from tests.pdf import read_pdf
 from upstream.service.directory import public_text as words
 from upstream.service.directory.models import CostOption, Phone, Service
 from upstream.service.directory.public_views import MOST_PAGES, PER_PAGE
@@ -209,16 +209,6 @@ def test_leaflet_page_has_a_print_stylesheet(client):
     assert words.LEAFLET_FOOT in page
 
 
-def pdf_text(data: bytes) -> str:
-    chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            chunks.append(zlib.decompress(stream))
-        except zlib.error:
-            chunks.append(stream)
-    return b"\n".join(chunks).decode("latin-1")
-
-
 def test_leaflet_pdf_is_one_tagged_page_of_real_text(client):
     service = make.service("Debt help", "debt_advice", byday="MO",
                            description="Free advice on money worries. " * 200)
@@ -228,11 +218,12 @@ def test_leaflet_pdf_is_one_tagged_page_of_real_text(client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert data.startswith(b"%PDF")
-    text = pdf_text(data)
-    assert "Debt help" in text and "01632 960123" in text and words.PHONE in text
-    assert b"/Lang (en-GB)" in data and b"/Title (Debt help)" in data
-    assert b"/DisplayDocTitle true" in data and b"/StructTreeRoot" in data
-    assert len(re.findall(rb"/Type /Page\b", data)) == 1
+    found = read_pdf(data)
+    assert "Debt help" in found.text and "01632 960123" in found.text
+    assert words.PHONE in found.text
+    assert (found.lang, found.title, found.displays_title) == ("en-GB", "Debt help", True)
+    assert found.pdfua_part == "1" and found.count("H1") == 1 and found.count("TH") >= 2
+    assert found.pages == 1  # the long description shrank the text to fit
     assert b"/Subtype /Image" not in data
 
 
@@ -264,6 +255,6 @@ def test_every_demo_service_has_a_page_and_a_one_page_leaflet(client, demo_direc
         for name in ("find_support:service", "find_support:leaflet"):
             assert client.get(reverse(name, args=[service.id])).status_code == 200
         pdf = client.get(reverse("find_support:leaflet_pdf", args=[service.id])).content
-        assert len(re.findall(rb"/Type /Page\b", pdf)) == 1, service.name
+        assert read_pdf(pdf).pages == 1, service.name
     for need in words.NEED_LABELS:
         assert get(client, need=need)[0] == 200

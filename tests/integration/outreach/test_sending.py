@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.integration.engagement import factories as make
+from tests.pdf import read_pdf
 from upstream.service.audit.models import Action, AuditEvent
 from upstream.service.engagement.models import ContactAttempt, ContactOutcome
 from upstream.service.outreach import services
@@ -80,7 +81,13 @@ def test_a_letter_prints_as_pdf_and_posting_it_logs_the_attempt(
                                              "Leicester", "LE2 1AB"]
     pdf = client.get(reverse("outreach:letter_pdf", kwargs={"outreach_message_id": letter.pk}))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    printed = read_pdf(pdf.content)
+    assert printed.pdfua_part == "1" and printed.marked and printed.lang == "en-GB"
+    assert printed.pages == 1
+    # the address block, in reading order after "Private and confidential"
+    paragraphs = printed.texts("P")
+    at = paragraphs.index("Private and confidential")
+    assert paragraphs[at + 1:at + 5] == letter.recipient.splitlines()
     assert AuditEvent.objects.filter(action=Action.EXPORT, record_id=str(letter.pk)).exists()
     client.post(reverse("outreach:mark_sent", kwargs={"outreach_message_id": letter.pk}))
     assert ContactAttempt.objects.get().channel == "letter"
