@@ -197,3 +197,50 @@ def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, t
 
     worker.follow("Triage")
     expect(page.get_by_role("row", name=re.compile("Ray Okonjo"))).to_have_count(1)
+
+
+def test_a_patient_enrolled_at_discharge_who_misses_week_one_is_referred(visit, team):
+    """Barts screens everyone after a heart attack: the lead enrols a patient the team has
+    never seen from the screen's page, records the missed week 1 screen from Today, and the
+    patient is in the triage queue as a screening referral."""
+    from upstream.service.schedules import services
+
+    services.define_screening_schedule(
+        team["team"], by=team["lead"], name="Difficulty making ends meet",
+        index_event="Heart attack", weeks=[1, 4, 8],
+        questions=[("Do you have difficulty making ends meet at the end of the month?", "yes")])
+    lead = visit("team lead")
+    lead.sign_in("priya.shah")
+    page = lead.page
+    lead.follow("Schedules")
+    lead.follow("Difficulty making ends meet")
+    page.get_by_label("NHS number").fill("999 000 0034")
+    page.get_by_label("First name").fill("Nia")
+    page.get_by_label("Last name").fill("Adeyemi")
+    born = page.get_by_role("group", name="Date of birth")
+    born.get_by_label("Day").fill("4")
+    born.get_by_label("Month").fill("11")
+    born.get_by_label("Year").fill("1957")
+    heart_attack = timezone.localdate() - datetime.timedelta(days=9)
+    index_date = page.get_by_role("group", name="Index date")
+    index_date.get_by_label("Day").fill(str(heart_attack.day))
+    index_date.get_by_label("Month").fill(str(heart_attack.month))
+    index_date.get_by_label("Year").fill(str(heart_attack.year))
+    lead.submit("Enrol")
+    expect(page.locator("main")).to_contain_text("Enrolled in Difficulty making ends meet")
+    expect(page.get_by_role("row", name=re.compile("Nia Adeyemi"))).to_contain_text("Due")
+
+    lead.follow("Today")
+    row = page.get_by_role("row", name=re.compile("Nia Adeyemi"))
+    expect(row).to_contain_text("Difficulty making ends meet: week 1")
+    expect(row).to_contain_text("Screening (not on the caseload)")
+    lead.click(row.get_by_role("link", name=re.compile("Screening")))
+    page.get_by_label(re.compile("missed the appointment")).check()
+    lead.submit("Save screening")
+    expect(page.locator("main")).to_contain_text("the referral is in the triage queue")
+
+    person = Person.objects.get(nhs_number="9990000034")
+    referral = Referral.objects.get(episode__person=person)
+    assert referral.source == "screening" and "missed appointment" in referral.reason
+    lead.follow("Triage")
+    expect(page.get_by_role("row", name=re.compile("Nia Adeyemi"))).to_have_count(1)

@@ -34,14 +34,16 @@ def world(django_db_setup, django_db_blocker):
 def test_demo_schedules(world):
     assert all(len(services.cadence(team)) >= 4 for team in Team.objects.all())
     barts = ScreeningSchedule.objects.get(name="Difficulty making ends meet")
-    assert barts.weeks == [1, 4, 8] and barts.enrolments.count() == 5
+    assert barts.weeks == [1, 4, 8] and barts.enrolments.count() == 11
+    # six heart attack patients enrolled at discharge, not on the caseload
+    assert barts.enrolments.filter(episode=None).count() == 6
     statuses = set(Screening.objects.values_list("status", flat=True))
     assert {ScreeningStatus.DUE, ScreeningStatus.NEGATIVE, ScreeningStatus.POSITIVE,
             ScreeningStatus.MISSED} <= statuses
     referred = Screening.objects.exclude(referral=None)
     assert referred.count() == 2
     assert all(s.referral.triage_outcome == "" and "screen at week" in s.referral.reason
-               for s in referred)
+               and s.referral.source == "screening" for s in referred)
     assert Screening.objects.filter(status="due", due_on__lte=timezone.localdate()).exists()
     assert {(p.kind, p.weeks, p.min_sessions) for p in ProgrammeShape.objects.all()} == {
         ("weeks", 12, None), ("sessions", None, 4)}

@@ -2,6 +2,7 @@
 screens, enrolling and recording a screening, and the huddle's week chooser and decisions."""
 
 import datetime
+import html
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,8 @@ from django.utils import timezone
 from upstream.service.accounts.models import Role
 from upstream.service.audit.models import AuditEvent
 from upstream.service.engagement import services as engagement
-from upstream.service.referrals.models import Episode, Referral
+from upstream.service.people.models import Person
+from upstream.service.referrals.models import Episode, Referral, ReferralSource
 from upstream.service.referrals.states import Status
 from upstream.service.schedules import services
 from upstream.service.schedules.models import CadenceStep, HuddleDecision, ScreeningSchedule
@@ -261,3 +263,76 @@ def test_a_planned_session_is_on_today_until_a_session_is_held(client, team, wor
     assert f"/engagement/episodes/{episode.pk}/sessions/" in html
     engagement.record_session(episode, by=worker, held_on=today, kind="in_person")
     assert "Planned session" not in page(client, "/today/")
+
+
+def html_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _enrol_form(index: datetime.date, **person) -> dict:
+    born = person.pop("born", datetime.date(1958, 6, 3))
+    return {"nhs_number": person.get("nhs_number", ""),
+            "given_name": person.get("given_name", "Ada"),
+            "family_name": person.get("family_name", "Okafor"),
+            "date_of_birth[day]": born.day, "date_of_birth[month]": born.month,
+            "date_of_birth[year]": born.year,
+            "postcode": "", "phone": "07700 900123",
+            "index_date[day]": index.day, "index_date[month]": index.month,
+            "index_date[year]": index.year}
+
+
+def test_a_person_without_an_episode_is_screened_and_a_missed_screen_refers_them(
+        client, team, worker, lead):
+    """Barts screens everyone after a heart attack, not only people on the caseload: the team
+    enrols them from the screen's page, the due screen shows on the lead's today page, and a
+    missed appointment refers them for triage as a screening referral."""
+    schedule = services.define_screening_schedule(
+        team, by=lead, name="Ends meet", index_event="Heart attack", weeks=[1, 4, 8],
+        questions=[("Difficulty making ends meet?", "yes")])
+    client.force_login(lead)
+    url = f"/schedules/screens/{schedule.pk}/"
+    assert url in page(client, "/schedules/")
+    missing_name = client.post(url, _enrol_form(timezone.localdate(), family_name=""))
+    assert missing_name.status_code == 200 and Person.objects.count() == 0
+    assert "last name" in html_text(missing_name)
+    index = timezone.localdate() - 8 * DAY
+    assert client.post(url, _enrol_form(index, nhs_number="999 000 0018")).status_code == 302
+    enrolment = schedule.enrolments.get()
+    assert enrolment.episode is None and enrolment.person.family_name == "Okafor"
+    assert not Episode.objects.exists()
+    assert "Okafor" in page(client, url)
+    first = enrolment.screenings.get(week=1)
+    assert f"/schedules/screenings/{first.pk}/" in page(client, "/today/")
+    done = client.post(f"/schedules/screenings/{first.pk}/", {"outcome": "missed"})
+    assert done.status_code == 302 and done["Location"] == url
+    referral = Referral.objects.get(external_id=f"screening-{first.pk}")
+    assert referral.source == ReferralSource.SCREENING
+    assert referral.episode.person == enrolment.person
+    # another team's worker sees neither the screen nor the screening
+    client.force_login(make.user(Role.LINK_WORKER, make.team()))
+    page(client, url, 404)
+    page(client, f"/schedules/screenings/{enrolment.screenings.get(week=4).pk}/", 404)
+
+
+def test_enrolling_refuses_an_nhs_number_on_someone_elses_record(client, team, lead):
+    """Identity never rests on the NHS number alone: a number held by a record with another
+    date of birth is refused, and nothing is written."""
+    schedule = services.define_screening_schedule(
+        team, by=lead, name="Ends meet", index_event="Heart attack", weeks=[1],
+        questions=[("Difficulty making ends meet?", "yes")])
+    stored = make.person(nhs_number="9990000018", family_name="Okafor",
+                         date_of_birth=datetime.date(1970, 1, 1))
+    client.force_login(lead)
+    before = (Person.objects.count(), AuditEvent.objects.filter(action="create").count())
+    refused = client.post(f"/schedules/screens/{schedule.pk}/",
+                          _enrol_form(timezone.localdate(), nhs_number=stored.nhs_number))
+    assert refused.status_code == 400
+    assert "different date of birth or last name" in html_text(refused)
+    assert not schedule.enrolments.exists()
+    assert (Person.objects.count(),
+            AuditEvent.objects.filter(action="create").count()) == before
+    # the same person (number, date of birth and last name agree) is enrolled on their record
+    agreed = _enrol_form(timezone.localdate(), nhs_number=stored.nhs_number,
+                         born=stored.date_of_birth)
+    assert client.post(f"/schedules/screens/{schedule.pk}/", agreed).status_code == 302
+    assert schedule.enrolments.get().person == stored

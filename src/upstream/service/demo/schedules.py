@@ -2,9 +2,10 @@
 three weeks for the adult teams), the Heart Centre runs Barts' "difficulty making ends meet"
 screen at 1, 4 and 8 weeks after a heart attack with people enrolled at various weeks (past
 screens recorded: mostly "no", one "yes" and one missed appointment, each of which referred the
-person for triage), the ED high intensity use service runs a 12-week programme and the
-children's team 4 to 8 sessions, each team's lead recorded huddle decisions last week, and each
-team has sessions booked for today and later this week.
+person for triage; some from episodes, more enrolled straight after discharge without one),
+the ED high intensity use service runs a 12-week programme and the children's team 4 to 8
+sessions, each team's lead recorded huddle decisions last week, and each team has sessions
+booked for today and later this week.
 
 Runs after the journeys, through the real services. Deterministic for a given ``rng``.
 """
@@ -14,6 +15,8 @@ import random
 
 from django.utils import timezone
 
+from upstream.service.demo.people import make_person
+from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import Status
 from upstream.service.schedules import services
@@ -25,6 +28,8 @@ LEICESTER_CADENCE = [(0, "phone"), (2, "sms"), (5, "phone"), (7, "letter"), (12,
 CHILDREN_CADENCE = [(0, "phone"), (3, "sms"), (7, "phone"), (10, "letter")]
 INDEX_DAYS_AGO = [5, 9, 30, 45, 61]
 """How long ago each enrolled person's heart attack was: before week 1, in weeks 1 to 8, after."""
+DISCHARGED_DAYS_AGO = [3, 8, 12, 29, 33, 58]
+"""Heart attack patients enrolled at discharge, without an episode: how long ago each was."""
 DECISION_NOTES = {
     Decision.CONTINUE: "Making good progress; keep the weekly calls going.",
     Decision.ESCALATE: "Eviction notice received: discuss with the housing options team.",
@@ -65,9 +70,18 @@ def _barts_screen(team_staff, rng: random.Random) -> None:
         # the latest screening due stays for the worker's "today" list; earlier ones are done
         due = [s for s in enrolment.screenings.all() if s.due_on <= today]
         past += due[:-1]
+    used = set(Person.objects.exclude(nhs_number=None).values_list("nhs_number", flat=True))
+    for days_ago in DISCHARGED_DAYS_AGO:
+        person = make_person(rng, ages=(45, 85), today=today, used_numbers=used)
+        details = {name: getattr(person, name) for name in (
+            "nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "phone")}
+        enrolment = services.enrol_person(schedule, details, by=lead,
+                                          index_date=today - datetime.timedelta(days=days_ago))
+        past += [s for s in enrolment.screenings.all() if s.due_on < today]
     outcomes = ["yes", "missed"] + ["no"] * max(len(past) - 2, 0)
     for screening, outcome in zip(past, outcomes, strict=False):
-        worker = screening.enrolment.episode.worker or lead
+        episode = screening.enrolment.episode
+        worker = (episode.worker if episode else None) or lead
         on = screening.due_on
         if outcome == "missed":
             services.record_screening(screening, by=worker, on=on, missed=True)

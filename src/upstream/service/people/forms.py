@@ -125,7 +125,8 @@ class PersonForm(NamedErrorsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("texts_allowed", "voicemail_allowed"):  # optional: unanswered = not asked
-            self.fields[name].required = False
+            if name in self.fields:
+                self.fields[name].required = False
 
     def clean_texts_allowed(self) -> str:
         return self.cleaned_data["texts_allowed"] or Permission.NOT_ASKED

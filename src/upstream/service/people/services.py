@@ -28,6 +28,24 @@ class PersonMatch:
     conflict: Person | None = None
 
 
+def _stored_with_number(details: dict) -> Person | None:
+    number = nhs_number.normalise(details.get("nhs_number") or "")
+    return Person.objects.filter(nhs_number=number).first() if number else None
+
+
+def _agrees(stored: Person, details: dict) -> bool:
+    return (stored.date_of_birth == details.get("date_of_birth")
+            and same_family_name(stored.family_name, details.get("family_name", "")))
+
+
+def identity_conflict(details: dict) -> Person | None:
+    """The stored person holding the NHS number in ``details`` when their date of birth or
+    family name disagree with ``details`` (what ``match_person`` would flag), else None.
+    For callers that must refuse rather than create a record for a team lead to confirm."""
+    stored = _stored_with_number(details)
+    return stored if stored is not None and not _agrees(stored, details) else None
+
+
 def match_person(details: dict, *, by=None, actor_label: str = "") -> PersonMatch:
     """Find the person described by ``details`` (validated Person field names), or create them.
 
@@ -39,10 +57,9 @@ def match_person(details: dict, *, by=None, actor_label: str = "") -> PersonMatc
     returned with ``conflict`` set; see ADR 0005.
     """
     number = nhs_number.normalise(details.get("nhs_number") or "")
-    existing = Person.objects.filter(nhs_number=number).first() if number else None
+    existing = _stored_with_number(details)
     if existing is not None:
-        if (existing.date_of_birth == details.get("date_of_birth")
-                and same_family_name(existing.family_name, details.get("family_name", ""))):
+        if _agrees(existing, details):
             return PersonMatch(existing, created=False)
         number = ""
     person = Person(**{**details, "nhs_number": number or None})

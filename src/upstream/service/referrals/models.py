@@ -33,6 +33,7 @@ class ReferralSource(models.TextChoices):
     VCSE = "vcse", "Community or voluntary organisation"
     POLICE_WELFARE = "police_welfare", "Police welfare notice"
     CASE_FINDING = "case_finding", "Case-finding worklist"
+    SCREENING = "screening", "Screening questionnaire (positive answer or missed appointment)"
     OTHER = "other", "Other"
 
 

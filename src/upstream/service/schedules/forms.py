@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from upstream.service.engagement.models import SessionKind
-from upstream.service.people.forms import NHSDateField
+from upstream.service.people.forms import NHSDateField, PersonIntakeForm
 from upstream.service.people.models import ContactChannel
 from upstream.service.schedules import services
 from upstream.service.schedules.models import Answer, Decision, ProgrammeKind
@@ -136,6 +136,20 @@ class EnrolForm(NamedErrorsMixin, forms.Form):
     def __init__(self, *args, schedules, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["schedule"].queryset = schedules
+
+
+class EnrolPersonForm(PersonIntakeForm):
+    """A person to enrol in a screen without an episode: who they are (names, date of birth,
+    NHS number where known), how to reach them, and the index date."""
+
+    index_date = _date("Index date", past_only=True)
+
+    class Meta(PersonIntakeForm.Meta):
+        fields = ["nhs_number", "given_name", "family_name", "date_of_birth", "postcode",
+                  "phone"]
+
+    def person_details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class PlanSessionForm(NamedErrorsMixin, forms.Form):

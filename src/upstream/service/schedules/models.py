@@ -2,8 +2,11 @@
 index date, the shape of a team's programme, and the decisions the weekly huddle takes.
 
 Team-level settings (cadence, screening schedule, programme shape) are set by a team lead.
-Person-level rows (enrolments, screenings, huddle decisions) are scoped through the episode
-(``for_user``), the same rule as every other record. Changes go through ``services``.
+Person-level rows are scoped (``for_user``) by the same team rule as every other record:
+huddle decisions and planned sessions through their episode; screening enrolments and
+screenings through the screen's team, because a screen enrols people the team has not yet
+taken on (Barts screens everyone after a heart attack; only a positive answer or a missed
+appointment becomes a referral). Changes go through ``services``.
 """
 
 import datetime
@@ -89,19 +92,31 @@ class ScreeningQuestion(models.Model):
         return self.text
 
 
+def _screen_team_scope(queryset, user, team_field: str):
+    """Staff see their own teams' screening rows, an administrator all; nobody else any."""
+    from upstream.service.accounts.models import STAFF_ROLES, Role
+
+    if user.role in STAFF_ROLES:
+        return queryset.filter(**{f"{team_field}__in": user.teams.all()})
+    if user.role == Role.ADMIN:
+        return queryset
+    return queryset.none()
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(episode__in=Episode.objects.for_user(user))
+        return _screen_team_scope(self, user, "schedule__team")
 
 
 class ScreeningEnrolment(models.Model):
-    """A person enrolled in a screening schedule from an index date, through an episode of the
-    schedule's team (which is what lets the team see it)."""
+    """A person enrolled in a screening schedule from an index date by the schedule's team:
+    either from an episode of that team, or directly (``episode`` empty) when the team screens
+    people it has not taken on, such as everyone discharged after a heart attack."""
 
     schedule = models.ForeignKey(ScreeningSchedule, on_delete=models.PROTECT,
                                  related_name="enrolments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    episode = models.ForeignKey(Episode, on_delete=models.PROTECT,
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="screening_enrolments")
     index_date = models.DateField("Index date")
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
@@ -125,7 +140,7 @@ class ScreeningStatus(models.TextChoices):
 
 class ScreeningQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(enrolment__episode__in=Episode.objects.for_user(user))
+        return _screen_team_scope(self, user, "enrolment__schedule__team")
 
 
 class Screening(models.Model):

@@ -20,9 +20,8 @@ def overdue_text(days: int) -> str:
 
 def today_rows(items: list[DueItem]) -> list[dict]:
     return [
-        {"kind": i.kind, "what": i.what, "name": str(i.episode.person),
-         "nhs_number": i.episode.person.nhs_number_display, "href": i.href,
-         "worker": i.episode.worker.display_name if i.episode.worker else "Not allocated",
+        {"kind": i.kind, "what": i.what, "name": str(i.person),
+         "nhs_number": i.person.nhs_number_display, "href": i.href, "worker": i.worker_name,
          "due": long_date(i.due_on), "when_tag": overdue_tag(i.overdue_days)}
         for i in items
     ]
@@ -49,6 +48,17 @@ def screening_row(screening) -> dict:
         "referral_href": (reverse("referrals:detail", args=[screening.referral_id])
                           if screening.referral_id else None),
     }
+
+
+def enrolment_rows(enrolments) -> list[dict]:
+    """A screen's enrolled people, newest index date first, each with their screenings."""
+    return [{
+        "name": str(e.person), "nhs_number": e.person.nhs_number_display,
+        "index": long_date(e.index_date),
+        "episode_href": (reverse("schedules:episode", kwargs={"episode_id": e.episode_id})
+                         if e.episode_id else None),
+        "screenings": [screening_row(s) for s in e.screenings.all()],
+    } for e in enrolments]
 
 
 def decision_row(found: HuddleDecision) -> dict:

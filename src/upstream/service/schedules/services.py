@@ -21,6 +21,7 @@ from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 from upstream.service.engagement.models import ContactAttempt
 from upstream.service.people.models import ContactChannel
+from upstream.service.people.services import identity_conflict, match_person
 from upstream.service.referrals.models import Episode, Referral, ReferralSource
 from upstream.service.referrals.services import (
     CaseloadFull,
@@ -209,10 +210,31 @@ def enrol(schedule: ScreeningSchedule, episode: Episode, *, index_date: datetime
     if episode.team_id != schedule.team_id:
         raise ScheduleError("People can only be enrolled through an episode in the "
                             "screen's team")
-    if ScreeningEnrolment.objects.filter(schedule=schedule, person=episode.person_id,
+    return _enrol(schedule, episode.person, episode, index_date=index_date, by=by)
+
+
+@transaction.atomic
+def enrol_person(schedule: ScreeningSchedule, details: dict, *, index_date: datetime.date,
+                 by) -> ScreeningEnrolment:
+    """Enrol the person described by ``details`` (validated Person fields: at least names and
+    date of birth) in ``schedule`` without an episode, as a team screening everyone after an
+    index event does. The person is matched or created by ``people.services.match_person``;
+    when the NHS number belongs to a record whose date of birth or family name disagree,
+    nothing is written and ``ScheduleError`` says so (identity never rests on one identifier:
+    such a person is referred, where a team lead confirms who they are)."""
+    if identity_conflict(details) is not None:
+        raise ScheduleError(
+            "The NHS number is on a record with a different date of birth or last name: "
+            "check the details, or refer the person so a team lead can confirm who they are")
+    person = match_person(details, by=by).person
+    return _enrol(schedule, person, None, index_date=index_date, by=by)
+
+
+def _enrol(schedule, person, episode, *, index_date, by) -> ScreeningEnrolment:
+    if ScreeningEnrolment.objects.filter(schedule=schedule, person=person,
                                          index_date=index_date).exists():
         raise ScheduleError("This person is already enrolled in this screen from this date")
-    enrolment = ScreeningEnrolment.objects.create(schedule=schedule, person_id=episode.person_id,
+    enrolment = ScreeningEnrolment.objects.create(schedule=schedule, person=person,
                                                   episode=episode, index_date=index_date,
                                                   enrolled_by=by)
     for week, due in zip(schedule.weeks, due_dates(index_date, schedule.weeks), strict=True):
@@ -266,7 +288,7 @@ def _refer_for_triage(screening: Screening, *, by) -> Referral:
     details = {"given_name": person.given_name, "family_name": person.family_name,
                "date_of_birth": person.date_of_birth, "nhs_number": person.nhs_number}
     return refer_person(
-        details, team=enrolment.schedule.team, by=by, source=ReferralSource.CASE_FINDING,
+        details, team=enrolment.schedule.team, by=by, source=ReferralSource.SCREENING,
         needs=[], reason=reason, consent_given=False, referrer=by,
         external_system="screening", external_id=f"screening-{screening.pk}",
     )

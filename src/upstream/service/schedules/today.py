@@ -11,10 +11,16 @@ from upstream.service.accounts.models import Role
 from upstream.service.connect import services as connect
 from upstream.service.engagement.models import ContactAttempt
 from upstream.service.outcomes import schedule as outcome_schedule
+from upstream.service.people.models import Person
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import CASELOAD
 from upstream.service.schedules import services
-from upstream.service.schedules.models import CadenceStep, ProgrammeShape, Screening
+from upstream.service.schedules.models import (
+    CadenceStep,
+    ProgrammeShape,
+    Screening,
+    ScreeningEnrolment,
+)
 from upstream.standards.outcomes import INSTRUMENTS
 
 
@@ -31,14 +37,26 @@ class Kind:
 
 @dataclass(frozen=True)
 class DueItem:
-    """One thing to do: what, for whom (episode), by when, and the page where it is done."""
+    """One thing to do: what, for whom (the episode, or for a screening of someone the team
+    has not taken on, the enrolment), by when, and the page where it is done."""
 
     kind: str
     what: str
-    episode: Episode
+    episode: Episode | None
     due_on: datetime.date
     href: str
     today: datetime.date
+    enrolment: ScreeningEnrolment | None = None
+
+    @property
+    def person(self) -> Person:
+        return self.episode.person if self.episode else self.enrolment.person
+
+    @property
+    def worker_name(self) -> str:
+        if self.episode is None:
+            return "Screening (not on the caseload)"
+        return self.episode.worker.display_name if self.episode.worker else "Not allocated"
 
     @property
     def overdue_days(self) -> int:
@@ -46,7 +64,7 @@ class DueItem:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.due_on, self.episode.person.family_name.lower(), self.kind)
+        return (self.due_on, self.person.family_name.lower(), self.kind)
 
 
 def _episode_url(name: str, episode: Episode) -> str:
@@ -135,11 +153,13 @@ def _screenings(user, today: datetime.date, worker=None) -> list[DueItem]:
     who = worker or (None if user.role == Role.TEAM_LEAD else user)
     if who is not None:
         found = found.filter(Q(enrolment__episode__worker=who) | Q(enrolment__enrolled_by=who))
-    found = found.select_related("enrolment__schedule", "enrolment__episode__person",
-                                 "enrolment__episode__worker", "enrolment__episode__team")
+    found = found.select_related("enrolment__schedule", "enrolment__person",
+                                 "enrolment__episode__person", "enrolment__episode__worker",
+                                 "enrolment__episode__team")
     return [
         DueItem(Kind.SCREENING, f"{s.enrolment.schedule.name}: week {s.week}",
                 s.enrolment.episode, s.due_on,
-                reverse("schedules:screening", kwargs={"screening_id": s.pk}), today)
+                reverse("schedules:screening", kwargs={"screening_id": s.pk}), today,
+                enrolment=s.enrolment)
         for s in found
     ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("schedules/teams/<int:team_id>/screens/new/", views.new_screen, name="new_screen"),
     path("schedules/episodes/<int:episode_id>/", views.episode, name="episode"),
     path("schedules/episodes/<int:episode_id>/decision/", views.decision, name="decision"),
+    path("schedules/screens/<int:screening_schedule_id>/", views.screen, name="screen"),
     path("schedules/screenings/<int:screening_id>/", views.screening, name="screening"),
 ]

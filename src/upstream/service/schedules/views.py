@@ -9,6 +9,7 @@ for the lead's own teams; every page showing identifiable data is audited.
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -52,7 +53,7 @@ def today(request):
             User.objects.filter(teams__in=request.user.teams.all()).distinct(),
             pk=int(request.GET["worker"]))
     items = due.due_items(request.user, timezone.localdate(), worker=worker)
-    listed(request, "schedules.today", [i.episode.person_id for i in items],
+    listed(request, "schedules.today", [i.person.pk for i in items],
            record_id=str(worker.pk) if worker else "")
     workers = []
     if request.user.role == Role.TEAM_LEAD:
@@ -73,6 +74,7 @@ def index(request):
         "cadence": presenters.cadence_text(services.cadence(team)),
         "programme": presenters.programme_text(services.programme_for(team)),
         "screens": [{"name": s.name, "index_event": s.index_event,
+                     "href": reverse("schedules:screen", kwargs={"screening_schedule_id": s.pk}),
                      "weeks": ", ".join(map(str, s.weeks)),
                      "questions": [q.text for q in s.questions.all()]}
                     for s in ScreeningSchedule.objects.filter(team=team)
@@ -200,12 +202,42 @@ def episode(request, episode_id: int):
 
 @allow(*STAFF)
 @require_http_methods(["GET", "POST"])
+def screen(request, screening_schedule_id: int):
+    """One of the user's teams' screens: the people enrolled and their screenings, and
+    enrolling a person who has no episode with the team (everyone after the index event)."""
+    schedule = get_object_or_404(
+        ScreeningSchedule.objects.filter(team__in=request.user.teams.all())
+        .select_related("team"), pk=screening_schedule_id)
+    enrolments = list(ScreeningEnrolment.objects.for_user(request.user)
+                      .filter(schedule=schedule).select_related("person", "episode")
+                      .prefetch_related("screenings"))
+    listed(request, "schedules.screen", [e.person_id for e in enrolments],
+           record_id=str(schedule.pk))
+    form = forms.EnrolPersonForm(request.POST or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrol_person(schedule, form.person_details(), by=request.user,
+                                  index_date=form.cleaned_data["index_date"])
+        except services.ScheduleError as refused:
+            problem = str(refused)
+        else:
+            messages.success(request, f"Enrolled in {schedule.name}")
+            return redirect(request.path)
+    return render(request, "schedules/screen.jinja", {
+        "schedule": schedule, "rows": presenters.enrolment_rows(enrolments), "form": form,
+        "errors": error_summary(form, problem=problem, problem_href="#enrol"),
+    }, status=400 if problem else 200)
+
+
+@allow(*STAFF)
+@require_http_methods(["GET", "POST"])
 def screening(request, screening_id: int):
     """Record a screening's answers, or that the person missed the appointment. A positive
     answer or a missed appointment refers the person for triage."""
     found = get_object_or_404(
         Screening.objects.for_user(request.user).select_related(
-            "enrolment__schedule", "enrolment__episode__person", "referral"),
+            "enrolment__schedule", "enrolment__person", "referral"),
         pk=screening_id)
     viewed(request, found)
     schedule = found.enrolment.schedule
@@ -223,9 +255,11 @@ def screening(request, screening_id: int):
             messages.success(request, done.get_status_display()
                              + (": the referral is in the triage queue" if done.referral_id
                                 else ""))
-            return redirect("schedules:episode", episode_id=found.enrolment.episode_id)
+            if found.enrolment.episode_id:
+                return redirect("schedules:episode", episode_id=found.enrolment.episode_id)
+            return redirect("schedules:screen", screening_schedule_id=schedule.pk)
     return render(request, "schedules/screening.jinja", {
-        "screening": found, "schedule": schedule, "person": found.enrolment.episode.person,
+        "screening": found, "schedule": schedule, "person": found.enrolment.person,
         "row": presenters.screening_row(found), "form": form,
         "errors": error_summary(form, problem=problem),
     }, status=409 if problem else 200)
