@@ -1,0 +1,157 @@
+"""Cross-check the case-finding engine against independent SQL (docs/crosscheck.md).
+
+The SQL in ``docs/crosscheck/sql/`` was written by hand from the programme descriptions and the
+data dictionary, without reading the engine's definitions, with its own codelists
+(``docs/crosscheck/codelists.csv``). This script runs ``upstream find`` (every cohort, uncut)
+and that SQL on the same synthetic world at the same as-of date, and compares the person sets
+per cohort.
+
+Run: ``.venv/bin/python tests/benchmarks/crosscheck_sql.py --people 100000 --seed 1
+--data var/crosscheck/synth`` (the world is generated first if ``--data`` holds none). Prints a
+Markdown table (engine, SQL, both, engine only, SQL only) for docs/crosscheck.md, and a few
+example person ids per difference with ``--examples``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[2]
+CROSSCHECK = ROOT / "docs" / "crosscheck"
+SQL_DIR = CROSSCHECK / "sql"
+CODELISTS = CROSSCHECK / "codelists.csv"
+TABLES = (
+    "patients",
+    "ed_attendances",
+    "admissions",
+    "outpatient_appointments",
+    "gp_appointments",
+    "conditions",
+    "screening_responses",
+    "police_notices",
+)
+FLAG_COHORTS = ("core20", "plus_ethnic_minority")
+"""Population flags that ``--cohort all`` leaves out; they are named explicitly."""
+UNCUT = 1_000_000_000
+"""``--top`` large enough that no cohort is cut: membership, not worklist size, is compared."""
+
+
+def sql_cohort_names() -> list[str]:
+    """The cohorts that have an independent SQL file (every ``*.sql`` but ``_common.sql``)."""
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+def sql_cohorts(data: Path, as_of: date, names: list[str] | None = None) -> dict[str, set[int]]:
+    """Person ids per cohort found by the independent SQL over the Parquet files in ``data``."""
+    con = duckdb.connect()
+    try:
+        for table in TABLES:
+            path = data / f"{table}.parquet"
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+        con.execute(
+            "CREATE TABLE xc_codelist AS SELECT * FROM read_csv(?, header = true, "
+            "columns = {'codelist': 'VARCHAR', 'condition': 'VARCHAR', 'code_system': 'VARCHAR',"
+            " 'pattern': 'VARCHAR', 'include': 'BOOLEAN', 'note': 'VARCHAR'})",
+            [str(CODELISTS)],
+        )
+        con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+        con.execute((SQL_DIR / "_common.sql").read_text())
+        found = {}
+        for name in names or sql_cohort_names():
+            rows = con.execute((SQL_DIR / f"{name}.sql").read_text()).fetchall()
+            found[name] = {int(r[0]) for r in rows}
+        return found
+    finally:
+        con.close()
+
+
+def engine_cohorts(data: Path, as_of: date, names: list[str]) -> dict[str, set[int]]:
+    """Person ids per cohort found by ``upstream find`` (uncut) on the same data and as-of date."""
+    upstream = Path(sys.executable).parent / "upstream"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "worklist.parquet"
+        command = [str(upstream), "find", "--data", str(data), "--as-of", as_of.isoformat()]
+        for name in names:
+            command += ["--cohort", name]
+        command += ["--top", str(UNCUT), "--out", str(out)]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        worklist = pq.read_table(out, columns=["patient_id", "cohorts"]).to_pylist()
+    found: dict[str, set[int]] = {name: set() for name in names}
+    for row in worklist:
+        for name in row["cohorts"].split("; "):
+            found[name].add(int(row["patient_id"]))
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One cohort's person sets: engine, independent SQL, and where they differ."""
+
+    cohort: str
+    engine: set[int]
+    sql: set[int]
+
+    @property
+    def engine_only(self) -> set[int]:
+        return self.engine - self.sql
+
+    @property
+    def sql_only(self) -> set[int]:
+        return self.sql - self.engine
+
+
+def compare(data: Path, as_of: date) -> list[Comparison]:
+    """Run both sides for every cohort with an SQL file and pair their person sets."""
+    names = sql_cohort_names()
+    sql = sql_cohorts(data, as_of, names)
+    engine = engine_cohorts(data, as_of, names)
+    return [Comparison(name, engine[name], sql[name]) for name in names]
+
+
+def markdown(comparisons: list[Comparison]) -> str:
+    """The per-cohort table for docs/crosscheck.md."""
+    lines = [
+        "| cohort | engine | SQL | both | engine only | SQL only |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for c in comparisons:
+        lines.append(
+            f"| {c.cohort} | {len(c.engine)} | {len(c.sql)} | {len(c.engine & c.sql)} "
+            f"| {len(c.engine_only)} | {len(c.sql_only)} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, default=ROOT / "var" / "crosscheck" / "synth")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 3, 31))
+    parser.add_argument("--examples", type=int, default=0, help="ids shown per difference")
+    args = parser.parse_args()
+    if not (args.data / "patients.parquet").exists():
+        from upstream.synth.world import generate
+
+        generate(args.data, people=args.people, seed=args.seed, as_of=args.as_of)
+    comparisons = compare(args.data, args.as_of)
+    print(markdown(comparisons))
+    for c in comparisons:
+        if args.examples and (c.engine_only or c.sql_only):
+            print(
+                f"{c.cohort}: engine only {sorted(c.engine_only)[: args.examples]}, "
+                f"SQL only {sorted(c.sql_only)[: args.examples]}"
+            )
+
+
+if __name__ == "__main__":
+    main()
