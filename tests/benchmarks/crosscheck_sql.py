@@ -50,24 +50,58 @@ def sql_cohort_names() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
-def sql_cohorts(data: Path, as_of: date, names: list[str] | None = None) -> dict[str, set[int]]:
-    """Person ids per cohort found by the independent SQL over the Parquet files in ``data``."""
+def engine_codelist_rows() -> list[tuple[str, str, str, str, bool, str]]:
+    """The engine's shipped codelists in the layout of ``codelists.csv`` (codes are facts: the
+    rule-level comparison runs the independent SQL on the same codes as the engine). Type 1
+    and type 2 diabetes form one codelist ``diabetes``; ICD-10 codes match by prefix."""
+    from upstream.casefinding import codelists
+
+    rows = []
+    for name in codelists.available():
+        target = "diabetes" if name.startswith("diabetes_") else name
+        for condition, (snomed, icd10) in codelists.load(name).by_condition().items():
+            label = condition if target == "long_term_conditions" else target
+            rows += [(target, label, "snomed", code, True, "engine") for code in sorted(snomed)]
+            rows += [(target, label, "icd10", f"{p}%", True, "engine") for p in sorted(icd10)]
+    return rows
+
+
+def connect(data: Path, as_of: date, codes: str = "own") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the contract tables of ``data`` as views, the codelists as
+    ``xc_codelist`` (``codes``: "own", the independent ``codelists.csv``, or "engine", the
+    engine's shipped lists), ``as_of`` set and the shared views of ``_common.sql``."""
     con = duckdb.connect()
+    for table in TABLES:
+        path = data / f"{table}.parquet"
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
+    con.execute(
+        "CREATE TABLE xc_codelist AS SELECT * FROM read_csv(?, header = true, "
+        "columns = {'codelist': 'VARCHAR', 'condition': 'VARCHAR', 'code_system': 'VARCHAR',"
+        " 'pattern': 'VARCHAR', 'include': 'BOOLEAN', 'note': 'VARCHAR'})",
+        [str(CODELISTS)],
+    )
+    if codes == "engine":
+        con.execute("DELETE FROM xc_codelist")
+        con.executemany("INSERT INTO xc_codelist VALUES (?, ?, ?, ?, ?, ?)",
+                        engine_codelist_rows())
+    elif codes != "own":
+        raise ValueError(f"codes must be 'own' or 'engine', not {codes!r}")
+    con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    con.execute((SQL_DIR / "_common.sql").read_text())
+    return con
+
+
+def sql_cohorts(
+    data: Path, as_of: date, names: list[str] | None = None, folder: Path = SQL_DIR,
+    codes: str = "own",
+) -> dict[str, set[int]]:
+    """Person ids per cohort found by the SQL files ``folder/<name>.sql`` over ``data``, with
+    the codelists ``codes`` (see ``connect``)."""
+    con = connect(data, as_of, codes)
     try:
-        for table in TABLES:
-            path = data / f"{table}.parquet"
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-        con.execute(
-            "CREATE TABLE xc_codelist AS SELECT * FROM read_csv(?, header = true, "
-            "columns = {'codelist': 'VARCHAR', 'condition': 'VARCHAR', 'code_system': 'VARCHAR',"
-            " 'pattern': 'VARCHAR', 'include': 'BOOLEAN', 'note': 'VARCHAR'})",
-            [str(CODELISTS)],
-        )
-        con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
-        con.execute((SQL_DIR / "_common.sql").read_text())
         found = {}
         for name in names or sql_cohort_names():
-            rows = con.execute((SQL_DIR / f"{name}.sql").read_text()).fetchall()
+            rows = con.execute((folder / f"{name}.sql").read_text()).fetchall()
             found[name] = {int(r[0]) for r in rows}
         return found
     finally:

@@ -15,9 +15,19 @@
 --  * "N months": calendar periods ending on the as-of date, i.e. dates in
 --    (as_of - N months, as_of] (PROGRAMMES.md: "12 months to 29 February 2024 starts on
 --    1 March 2023").
---  * A diagnosis is a code in `conditions` (SNOMED CT or ICD-10) or the ICD-10 primary
---    diagnosis of an admission; ICD-10 codes are compared without the dot. "Whatever the
---    coding": conditions are counted by condition, not by code. [the admissions half is mine]
+--  * A diagnosis is a code in `conditions` (SNOMED CT or ICD-10); ICD-10 codes are compared
+--    without the dot, by prefix. "Whatever the coding": conditions are counted by condition,
+--    not by code.
+--    [PHASE 2 FIX, my SQL's defect: phase 1 also counted admissions' primary diagnoses as
+--     conditions. The data dictionary says the `conditions` table's codes "are matched
+--     against the codelists of the cohort definitions"; an admission's diagnosis is an event
+--     of the admission, used only where a programme names the hospital event (the MI
+--     admission, xc_mi below).]
+--  * A myocardial infarction is an admission whose primary diagnosis is in the
+--    myocardial_infarction codelist, dated by its admission date.
+--    [PHASE 2 FIX, my SQL's defect: phase 1 also took MI codes from `conditions`, whose
+--     recorded_date is when a code was recorded (e.g. by the GP, later), not when the
+--     infarction happened, so it cannot date the "weeks after myocardial infarction".]
 
 CREATE OR REPLACE TEMP VIEW xc_people AS
 SELECT
@@ -36,11 +46,7 @@ WHERE birth_date <= getvariable('as_of')
 CREATE OR REPLACE TEMP VIEW xc_records AS
 SELECT patient_id, upper(trim(code)) AS code, code_system, recorded_date AS event_date
 FROM conditions
-WHERE recorded_date <= getvariable('as_of')
-UNION ALL
-SELECT patient_id, upper(trim(primary_diagnosis)), 'icd10', admission_date
-FROM admissions
-WHERE admission_date <= getvariable('as_of');
+WHERE recorded_date <= getvariable('as_of');
 
 -- One row per (person, codelist, condition, date) with a matching code.
 CREATE OR REPLACE TEMP VIEW xc_coded AS
@@ -70,3 +76,19 @@ CREATE OR REPLACE TEMP VIEW xc_ed AS
 SELECT attendance_id, patient_id, CAST(arrival_time AS DATE) AS arrival_date, department_type
 FROM ed_attendances
 WHERE CAST(arrival_time AS DATE) <= getvariable('as_of');
+
+-- Myocardial infarction admissions up to the as-of date (one row per admission).
+CREATE OR REPLACE TEMP VIEW xc_mi AS
+SELECT a.admission_id, a.patient_id, a.admission_date AS mi_date
+FROM admissions a
+WHERE a.admission_date <= getvariable('as_of')
+  AND EXISTS (
+      SELECT 1 FROM xc_codelist c
+      WHERE c.include AND c.codelist = 'myocardial_infarction' AND c.code_system = 'icd10'
+        AND replace(upper(trim(a.primary_diagnosis)), '.', '') LIKE replace(c.pattern, '.', '')
+  )
+  AND NOT EXISTS (
+      SELECT 1 FROM xc_codelist x
+      WHERE NOT x.include AND x.codelist = 'myocardial_infarction' AND x.code_system = 'icd10'
+        AND replace(upper(trim(a.primary_diagnosis)), '.', '') LIKE replace(x.pattern, '.', '')
+  );

@@ -4,8 +4,9 @@
 --    of the month?' at 1, 4 and 8 weeks after myocardial infarction. Patients who meet
 --    criteria, or who do not attend, go to social prescribers embedded in the pathway"
 -- Rules:
---   1. A myocardial infarction (codelist myocardial_infarction: ICD-10 I21/I22, SNOMED MI
---      concepts) dated in the 12 months to the as-of date.            [12-month window: mine]
+--   1. A myocardial infarction admission (xc_mi: primary diagnosis in codelist
+--      myocardial_infarction) dated in the 12 months to the as-of date.
+--                                                                  [12-month window: mine]
 --   2a. "meet criteria": answered `yes` to question `making_ends_meet` on or after the MI date
 --       (and not after the as-of date).                                [any time after: mine]
 --   2b. "do not attend": a `did_not_attend` cardiology (treatment function 320) outpatient
@@ -13,10 +14,9 @@
 --       for the 1/4/8-week reviews: mine]
 --   Person is in the cohort if 1 and (2a or 2b). Living at the as-of date (see _common.sql).
 WITH mi AS (
-    SELECT patient_id, min(event_date) AS mi_date
-    FROM xc_coded
-    WHERE codelist = 'myocardial_infarction'
-      AND event_date > getvariable('as_of') - INTERVAL 12 MONTH
+    SELECT patient_id, min(mi_date) AS mi_date
+    FROM xc_mi
+    WHERE mi_date > getvariable('as_of') - INTERVAL 12 MONTH
     GROUP BY patient_id
 ),
 positive AS (
