@@ -28,6 +28,9 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[2]
 CROSSCHECK = ROOT / "docs" / "crosscheck"
 SQL_DIR = CROSSCHECK / "sql"
+ALIGNED_DIR = SQL_DIR / "aligned"
+"""The engine's reading, written after reading the definitions, for each cohort whose reading
+differs: it must find exactly the engine's people, so the reading is the whole difference."""
 CODELISTS = CROSSCHECK / "codelists.csv"
 TABLES = (
     "patients",
@@ -126,41 +129,49 @@ def engine_cohorts(data: Path, as_of: date, names: list[str]) -> dict[str, set[i
     return found
 
 
+def aligned_cohort_names() -> list[str]:
+    """The cohorts whose reading differs from the engine's (an aligned SQL file exists)."""
+    return sorted(p.stem for p in ALIGNED_DIR.glob("*.sql"))
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """One cohort's person sets: engine, independent SQL, and where they differ."""
+    """One cohort's person sets: the engine's; the independent SQL's with its own codelists,
+    and with the engine's codelists (codes are facts: this isolates the rules); and, where the
+    readings differ, the aligned SQL's (the engine's reading, engine codelists)."""
 
     cohort: str
     engine: set[int]
+    own_codes: set[int]
     sql: set[int]
-
-    @property
-    def engine_only(self) -> set[int]:
-        return self.engine - self.sql
-
-    @property
-    def sql_only(self) -> set[int]:
-        return self.sql - self.engine
+    aligned: set[int] | None
 
 
 def compare(data: Path, as_of: date) -> list[Comparison]:
-    """Run both sides for every cohort with an SQL file and pair their person sets."""
+    """Run every side for every cohort with an SQL file and pair their person sets."""
     names = sql_cohort_names()
-    sql = sql_cohorts(data, as_of, names)
     engine = engine_cohorts(data, as_of, names)
-    return [Comparison(name, engine[name], sql[name]) for name in names]
+    own = sql_cohorts(data, as_of, names)
+    sql = sql_cohorts(data, as_of, names, codes="engine")
+    aligned = sql_cohorts(data, as_of, aligned_cohort_names(), ALIGNED_DIR, codes="engine")
+    return [Comparison(n, engine[n], own[n], sql[n], aligned.get(n)) for n in names]
 
 
 def markdown(comparisons: list[Comparison]) -> str:
     """The per-cohort table for docs/crosscheck.md."""
     lines = [
-        "| cohort | engine | SQL | both | engine only | SQL only |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| cohort | engine | SQL (own codes) | SQL | both | engine only | SQL only "
+        "| aligned SQL = engine |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for c in comparisons:
+        same = "n/a (readings agree)" if c.aligned is None else (
+            "yes" if c.aligned == c.engine else
+            f"NO (+{len(c.aligned - c.engine)} -{len(c.engine - c.aligned)})")
         lines.append(
-            f"| {c.cohort} | {len(c.engine)} | {len(c.sql)} | {len(c.engine & c.sql)} "
-            f"| {len(c.engine_only)} | {len(c.sql_only)} |"
+            f"| {c.cohort} | {len(c.engine)} | {len(c.own_codes)} | {len(c.sql)} "
+            f"| {len(c.engine & c.sql)} | {len(c.engine - c.sql)} | {len(c.sql - c.engine)} "
+            f"| {same} |"
         )
     return "\n".join(lines)
 
@@ -179,12 +190,12 @@ def main() -> None:
         generate(args.data, people=args.people, seed=args.seed, as_of=args.as_of)
     comparisons = compare(args.data, args.as_of)
     print(markdown(comparisons))
-    for c in comparisons:
-        if args.examples and (c.engine_only or c.sql_only):
-            print(
-                f"{c.cohort}: engine only {sorted(c.engine_only)[: args.examples]}, "
-                f"SQL only {sorted(c.sql_only)[: args.examples]}"
-            )
+    for c in comparisons if args.examples else []:
+        for label, found in (("SQL", c.sql), ("aligned", c.aligned)):
+            if found is not None and found != c.engine:
+                print(f"{c.cohort} {label}: engine only "
+                      f"{sorted(c.engine - found)[: args.examples]}, {label} only "
+                      f"{sorted(found - c.engine)[: args.examples]}")
 
 
 if __name__ == "__main__":

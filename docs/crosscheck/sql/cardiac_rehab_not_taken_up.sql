@@ -6,18 +6,17 @@
 --   1. Eligible for cardiac rehabilitation: a myocardial infarction admission (xc_mi) dated
 --      in the 12 months to the as-of date.                                      [mine]
 --   2. Not taken up: no `attended` cardiac rehabilitation (treatment function 327)
---      outpatient appointment on or after the (first such) MI date up to the as-of date.
---      DNAs, cancellations and future bookings do not count as uptake.          [mine]
+--      outpatient appointment on or after the MI date up to the as-of date, for at least one
+--      MI admission in the window. DNAs, cancellations and future bookings do not count as
+--      uptake.                                                                  [mine]
+--      [PHASE 2 FIX, my SQL's defect: phase 1 looked only after the person's first MI in the
+--       window, so rehabilitation attended after a first infarction hid a second infarction
+--       with no rehabilitation; each infarction is a new eligibility.]
 --   Living at the as-of date.
-WITH mi AS (
-    SELECT patient_id, min(mi_date) AS mi_date
-    FROM xc_mi
-    WHERE mi_date > getvariable('as_of') - INTERVAL 12 MONTH
-    GROUP BY patient_id
-)
 SELECT DISTINCT m.patient_id
-FROM mi m JOIN xc_people p USING (patient_id)
-WHERE NOT EXISTS (
+FROM xc_mi m JOIN xc_people p USING (patient_id)
+WHERE m.mi_date > getvariable('as_of') - INTERVAL 12 MONTH
+  AND NOT EXISTS (
     SELECT 1 FROM outpatient_appointments o
     WHERE o.patient_id = m.patient_id
       AND o.specialty_code = '327' AND o.attendance_status = 'attended'
