@@ -84,7 +84,7 @@ class Compiler:
 
     def born_by(self, years: int) -> date:
         """The latest birth date of people aged at least ``years`` at as_of (someone born on
-        29 February has their birthday on 28 February in other years)."""
+        29 February has their birthday on 1 March in other years, as in :meth:`age`)."""
         return self.as_of - relativedelta(years=years)
 
     # ------------------------------------------------------------------------------ features
