@@ -9,7 +9,7 @@ sees at a glance what the programme did not say.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from upstream.casefinding import codelists, definitions
@@ -81,9 +81,14 @@ def render() -> str:
     return "\n".join(parts)
 
 
-def main() -> None:
-    """Write the catalogue to ``docs/cohorts.md`` (or the path given)."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else CATALOGUE_PATH
+def main(argv: list[str] | None = None) -> None:
+    """Write the catalogue to ``docs/cohorts.md``, or to the one path given."""
+    parser = argparse.ArgumentParser(
+        prog="python -m upstream.casefinding.catalogue",
+        description="Write the generated cohort catalogue (docs/cohorts.md by default).")
+    parser.add_argument("path", nargs="?", type=Path, default=CATALOGUE_PATH,
+                        help="where to write the catalogue")
+    path = parser.parse_args(argv).path
     path.write_text(render(), encoding="utf-8")
 
 
