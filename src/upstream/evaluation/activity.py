@@ -10,7 +10,10 @@ it).
 **Windows.** Around each person's index date: before period k (k = 1 nearest) is the days
 ``(index - k * period_days, index - (k-1) * period_days]`` (so the index day, often the day of
 the attendance that led to the referral, belongs to the last before period), and the after
-period is ``(index, index + after_days]``. Events *after* the index date are the outcome: unlike
+period is ``(index, index + after_days]``. Before periods' counts are scaled to the after
+period's length (times ``after_days / period_days``), so every column is a count per
+``after_days`` days and the change is not an artefact of unequal periods. Events *after* the
+index date are the outcome: unlike
 case finding, nothing here stops at an as-of date except the end of the data, which every
 after period must reach (``as_of``).
 
@@ -279,7 +282,7 @@ def evaluate_activity(sources: Sources, supported: Supported, *, as_of: date,
                       windows: Windows = Windows(), method: Method = Method(),
                       outcomes: tuple[str, ...] = tuple(OUTCOMES),
                       department_types: tuple[int, ...] = (1, 2),
-                      exact: tuple[str, ...] = EXACT,
+                      exact: tuple[str, ...] = EXACT, data_from: date | None = None,
                       progress: Callable[[str], None] | None = None) -> ActivityResult:
     """Build the person table from ``sources``, match once and estimate every outcome."""
     report = progress or (lambda step: None)
@@ -301,7 +304,7 @@ def evaluate_activity(sources: Sources, supported: Supported, *, as_of: date,
     if not measured:
         raise ActivityError("None of the outcomes can be measured: " + "; ".join(
             f"{name}: {why}" for name, why in not_measured.items()))
-    data_from = _data_from(sources, measured)
+    data_from = data_from or _data_from(sources, measured)
     _check_supported(sources, supported, as_of, data_from, windows)
     report("Building before and after counts in the database")
     builder = _Builder(sources, supported, as_of, windows, department_types, method.seed)
@@ -495,9 +498,12 @@ class _Builder:
         for part in parts:
             part = part.rename(part_row=ROW)
             wide = wide.left_join(part, wide[ROW] == part.part_row).drop("part_row")
+        scale = self.windows.after_days / self.windows.period_days
         for name in outcomes:
-            for column in (*self.windows.before_columns(name), self.windows.after_column(name)):
-                columns[column] = wide[column].fill_null(0).cast("float64")
+            for column in self.windows.before_columns(name):
+                columns[column] = wide[column].fill_null(0).cast("float64") * scale
+            after = self.windows.after_column(name)
+            columns[after] = wide[after].fill_null(0).cast("float64")
         quarter = (wide.index_date.year().cast("string") + "Q"
                    + ((wide.index_date.month() - 1) // 3 + 1).cast("string"))
         age = (wide.index_date.delta(wide.birth_date, unit="day") / 365.25).floor()

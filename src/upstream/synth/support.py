@@ -50,7 +50,8 @@ class SupportTruth:
     """Mean over supported people of (ED attendances in the after period with support -
     without); negative = fewer."""
     regression_to_the_mean: float
-    """Mean over supported people of (after without support - mean of the before periods)."""
+    """Mean over supported people of (after without support - mean of the before periods,
+    scaled to the after period's length), as ``upstream evaluate activity`` measures change."""
     period_days: int
     before_periods: int
     after_days: int
@@ -123,8 +124,8 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
     truth = SupportTruth(
         supported=int(chosen.sum()), share_prevented=share_prevented,
         effect_on_treated=-removed.num_rows / max(int(chosen.sum()), 1),
-        regression_to_the_mean=(after.num_rows - before / before_periods)
-        / max(int(chosen.sum()), 1),
+        regression_to_the_mean=(after.num_rows - before / before_periods * after_days
+                                / period_days) / max(int(chosen.sum()), 1),
         period_days=period_days, before_periods=before_periods, after_days=after_days,
         first_index=first.isoformat(), last_index=last.isoformat())
     ed = pq.read_table(folder / "ed_attendances.parquet")
