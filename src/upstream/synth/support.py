@@ -79,7 +79,7 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
     con = duckdb.connect()
     patients = con.sql(f"""
         select patient_id, birth_date, death_date from read_parquet('{folder}/patients.parquet')
-        order by patient_id""").fetch_arrow_table()
+        order by patient_id""").to_arrow_table()
     n = patients.num_rows
     span = (last - first).days + 1
     index = np.datetime64(first) + rng.integers(0, span, n).astype("timedelta64[D]")
@@ -104,7 +104,7 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
         from candidates c left join dated d
           on d.patient_id = c.patient_id and d.offset_days > {-period_days}
              and d.offset_days <= 0
-        group by c.patient_id order by c.patient_id""").fetch_arrow_table()
+        group by c.patient_id order by c.patient_id""").to_arrow_table()
     count = recent.column("n").to_numpy().astype(float)
     eligible = candidates.column("eligible").to_numpy(zero_copy_only=False)
     pull = np.where(eligible, selection_slope * count, -np.inf)
@@ -115,7 +115,7 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
     after = con.sql(f"""
         select d.attendance_id, d.patient_id from dated d join chosen using (patient_id)
         where d.offset_days > 0 and d.offset_days <= {after_days}
-        order by d.attendance_id""").fetch_arrow_table()
+        order by d.attendance_id""").to_arrow_table()
     removed = after.filter(pa.array(rng.random(after.num_rows) < share_prevented))
     before = con.sql(f"""
         select coalesce(sum(case when d.offset_days > {-period_days * before_periods}
