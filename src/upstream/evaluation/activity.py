@@ -19,7 +19,8 @@ after period must reach (``as_of``).
 
 **Comparison people.** Everyone in ``patients`` not in the supported list nor in an exclusion
 list (people supported by any team, who would contaminate the comparison), aged within the
-supported people's age range. Each is given an index date: the index date of a supported person
+supported people's age range (give or take a year), with a sex and IMD quintile some supported
+person has. Each is given an index date: the index date of a supported person
 chosen by a seeded hash of their id, so comparison index dates follow the supported people's
 calendar; they must be alive on it. Matching is exact on the calendar quarter of the index date
 (so a comparison is measured over the same months, seasons and service changes) and on sex,
@@ -310,6 +311,8 @@ def evaluate_activity(sources: Sources, supported: Supported, *, as_of: date,
     builder = _Builder(sources, supported, as_of, windows, department_types, method.seed)
     table = builder.table(measured)
     con = sources.con
+    con.create_table("upstream_impact_built", table, overwrite=True)
+    table = _comparable(con.table("upstream_impact_built"))
     con.create_table("upstream_impact_people", table, overwrite=True)
     table = con.table("upstream_impact_people")
     trajectory = _varying(table, [c for name in measured for c in windows.before_columns(name)])
@@ -417,8 +420,22 @@ def _check_supported(sources: Sources, supported: Supported, as_of: date, data_f
                             f"{where(unborn[0]['line'])} is before the person's birth")
 
 
+def _comparable(table: ir.Table) -> ir.Table:
+    """Leave out comparison people with a sex or IMD quintile no supported person has: they
+    could never be matched, and a level with no supported person separates the propensity
+    model (its coefficient runs off to minus infinity)."""
+    supported = table.filter(table.treated == 1)
+    for name in ("sex", "imd_quintile"):
+        table = table.filter((table.treated == 1) | table[name].isin(supported[name]))
+    return table
+
+
 def _varying(table: ir.Table, columns: list[str]) -> list[str]:
-    """The columns whose values are not all the same (a constant cannot enter the score)."""
+    """The columns whose values vary among the supported people. A constant cannot enter the
+    score, and a column the same for every supported person (say no social care starts
+    before) separates the propensity model: everyone else with another value is certainly a
+    comparison person, and its coefficient runs off to infinity."""
+    table = table.filter(table.treated == 1)
     stats = table.aggregate(**{f"v{i}": table[c].std() for i, c in enumerate(columns)}
                             ).execute().iloc[0]
     return [c for i, c in enumerate(columns)
