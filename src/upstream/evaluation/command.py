@@ -189,10 +189,8 @@ def activity(
     before_periods: Annotated[int, typer.Option(min=1, max=4, help="Before periods.")] = 2,
     after_days: Annotated[int, typer.Option(min=28, help="Days in the after period.")] = 365,
     outcomes: Annotated[str, typer.Option(
-        help="Outcomes, comma-separated (default all): " + ", ".join(
-            ["ed_attendances", "emergency_admissions", "emergency_bed_days",
-             "delayed_discharges", "gp_appointments", "outpatient_dnas",
-             "long_term_care_starts"]) + ".")] = "",
+        help="Outcomes, comma-separated (default all; the list is in "
+             "docs/evaluation-activity.md, and a wrong name is refused listing them).")] = "",
     department_types: Annotated[str, typer.Option(
         help="ECDS department types counted as ED attendances (1,2: emergency departments; "
              "1,2,3: all urgent and emergency care).")] = "1,2",
