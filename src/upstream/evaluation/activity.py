@@ -240,8 +240,7 @@ def _read_list(path: Path) -> pa.Table:
     try:
         if path.suffix.lower() == ".csv":
             return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-                column_types={}, strings_can_be_null=True, auto_dict_encode=False,
-                include_columns=None), read_options=pacsv.ReadOptions(encoding="utf-8"))
+                strings_can_be_null=True))
         if path.suffix.lower() == ".parquet":
             return pq.read_table(path)
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
