@@ -16,9 +16,11 @@
 The planted truth is exact: the effect on the treated is minus the attendances removed per
 supported person (nothing else is changed, so every other outcome's true effect is 0). It is
 written to ``support_truth.json`` beside ``supported.csv`` (``patient_id, index_date``, as
-``upstream evaluate`` reads it). Support depends only on measured prior use, so matching on the
-prior-use trajectory can recover the effect; the naive before/after change of the supported
-people counts their regression to the mean as benefit. Files are replaced all or none.
+``upstream evaluate activity`` reads it), and per person to ``support_prevented.csv``
+(``patient_id, prevented``), so the truth can be taken over the people an evaluation matched.
+Support depends only on measured prior use, so matching on the prior-use trajectory can
+recover the effect; the naive before/after change of the supported people counts their
+regression to the mean as benefit. Files are replaced all or none.
 """
 
 from __future__ import annotations
@@ -131,14 +133,18 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
     ed = pq.read_table(folder / "ed_attendances.parquet")
     kept = ed.filter(pc.invert(pc.is_in(ed.column("attendance_id"),
                                         value_set=removed.column("attendance_id"))))
+    prevented = pa.table({"patient_id": ids, "prevented": pa.array(
+        [0] * len(ids), pa.int64())}) if removed.num_rows == 0 else _prevented(ids, removed)
     listed = pa.table({"patient_id": ids,
                        "index_date": candidates.column("index_date").filter(pa.array(chosen))})
     partial = {name: folder / f".{name}.partial" for name in
-               ("ed_attendances.parquet", "supported.csv", "support_truth.json")}
+               ("ed_attendances.parquet", "supported.csv", "support_truth.json",
+                "support_prevented.csv")}
     try:
         pq.write_table(kept, partial["ed_attendances.parquet"])
         pacsv.write_csv(listed, partial["supported.csv"])
         partial["support_truth.json"].write_text(json.dumps(asdict(truth), indent=2) + "\n")
+        pacsv.write_csv(prevented, partial["support_prevented.csv"])
     except BaseException:
         for path in partial.values():
             path.unlink(missing_ok=True)
@@ -146,6 +152,14 @@ def plant_support(world: str | Path, seed: int, *, supported: int = 200,
     for name, path in partial.items():
         path.replace(folder / name)
     return truth
+
+
+def _prevented(ids: np.ndarray, removed: pa.Table) -> pa.Table:
+    """(patient_id, prevented): attendances removed per supported person."""
+    people, counts = np.unique(removed.column("patient_id").to_numpy(), return_counts=True)
+    per_person = dict(zip(people.tolist(), counts.tolist(), strict=True))
+    return pa.table({"patient_id": ids, "prevented": pa.array(
+        [per_person.get(int(i), 0) for i in ids], pa.int64())})
 
 
 def _intercept_for(pull: np.ndarray, expected: int) -> float:
