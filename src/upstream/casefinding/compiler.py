@@ -169,14 +169,14 @@ class Compiler:
         rows = self.tables[table]
         chosen = list(dict.fromkeys(feature.events for feature in features))
         kept = rows.filter(functools.reduce(
-            operator.or_, [self._rows(events)(rows) for events in chosen]))
+            operator.or_, [self.rows_of(events)(rows) for events in chosen]))
         if len(chosen) > 1:
-            kept = kept.mutate(**{f"e{number}": self._rows(events)(kept)
+            kept = kept.mutate(**{f"e{number}": self.rows_of(events)(kept)
                                   for number, events in enumerate(chosen)})
         conditions = {feature.events: f"condition{number}" for number, feature in enumerate(
             f for f in features if isinstance(f, Count) and f.distinct == CONDITION)}
         if conditions:
-            kept = kept.mutate(**{name: self._condition(kept, events)
+            kept = kept.mutate(**{name: self.condition_of(kept, events)
                                   for events, name in conditions.items()})
 
         def marks(table: ir.Table, events: Events) -> list[ir.BooleanValue]:
@@ -226,14 +226,14 @@ class Compiler:
     def _dated(self, chosen: Events) -> ir.Table:
         """The chosen rows as patient_id, moment (the date or timestamp), day (the date)."""
         rows = self.tables[chosen.table]
-        kept = rows.filter(self._rows(chosen)(rows))
+        kept = rows.filter(self.rows_of(chosen)(rows))
         moment = kept[chosen.date_column]
         return kept.select(patient_id=kept.patient_id.cast("int64"), moment=moment,
                            day=_day(moment))
 
     # ------------------------------------------------------------------------------ row filters
 
-    def _rows(self, chosen: Events) -> Callable[[ir.Table], ir.BooleanValue]:
+    def rows_of(self, chosen: Events) -> Callable[[ir.Table], ir.BooleanValue]:
         """A function giving, for a table of ``chosen.table``, which rows are chosen."""
 
         def condition(rows: ir.Table) -> ir.BooleanValue:
@@ -263,7 +263,7 @@ class Compiler:
                              else (rows[system_name] == "icd10") & prefixed)
         return functools.reduce(lambda a, b: a | b, found, ibis.literal(False))
 
-    def _condition(self, rows: ir.Table, chosen: Events) -> ir.StringValue:
+    def condition_of(self, rows: ir.Table, chosen: Events) -> ir.StringValue:
         """The condition each row's code stands for (null if none): the codelist's condition
         column, else its title; the first codelist naming a code wins. SNOMED CT codes are
         looked up exactly (a simple CASE on the code), ICD-10 codes by their first 2 to 5

@@ -52,7 +52,9 @@ class Column:
     discharge has not occurred), counted and reported, so an extract with booked appointments,
     or a run at an earlier as-of, still works; ``not_before``
     names a column of the same row this date must not precede; ``nhs_number`` means a 10-digit
-    number passing Modulus 11.
+    number passing Modulus 11; ``optional`` means a source may leave the column out altogether
+    (validation warns; what needs it cannot be measured), so a column added to the contract
+    later does not break extracts made before it.
     """
 
     type: ColumnType
@@ -66,6 +68,7 @@ class Column:
     not_future: bool = False
     not_before: str | None = None
     nhs_number: bool = False
+    optional: bool = False
     name: str = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -74,6 +77,8 @@ class Column:
     def constraints(self) -> list[str]:
         """The constraints in words, for the data dictionary."""
         words = ["may be empty" if self.nullable else "required"]
+        if self.optional:
+            words.append("the column may be left out")
         if self.unique:
             words.append("unique")
         if self.allowed is not None:
@@ -192,6 +197,13 @@ class admissions(Table):
     primary_diagnosis = Column(
         "string", "Primary diagnosis, ICD-10 with a dot, e.g. `I21.9`.",
     )
+    discharge_ready_date = Column(
+        "date", "Discharge ready date: the day the person no longer met the criteria to reside "
+        "in hospital (NHS England's Discharge Ready Date, recorded for stays of a night or "
+        "more since April 2023); a discharge after it is a delayed discharge. Empty where not "
+        "recorded.",
+        nullable=True, not_future=True, not_before="admission_date", optional=True,
+    )
 
 
 class outpatient_appointments(Table):
@@ -251,6 +263,68 @@ class police_notices(Table):
     patient_id = Column("int64", "The person the notice is about.", references=_PATIENT)
     notice_date = Column("date", "Date of the notice.", not_future=True)
     mental_health_concern = Column("bool", "Whether the notice records a mental health concern.")
+
+
+LONG_TERM_SUPPORT = ("Long Term Support: Nursing Care", "Long Term Support: Residential Care",
+                     "Long Term Support: Community", "Long Term Support: Prison")
+"""The ASC-CLD service types of long-term support (the rest are short-term support)."""
+SERVICE_TYPES = (*LONG_TERM_SUPPORT, "Short Term Support: ST-Max",
+                 "Short Term Support: Ongoing Low Level", "Short Term Support: Other Short Term")
+"""The ASC-CLD defined list of service types."""
+SOCIAL_CARE_EVENT_TYPES = ("Request", "Assessment", "Service", "Review")
+
+
+class social_care_events(Table):
+    """One row per adult social care event about a person, shaped like the Adult Social Care
+    Client Level Data (ASC-CLD) return that local authorities make to NHS England each quarter
+    (it replaced the SALT return in 2024/25): requests for support, assessments, services and
+    reviews, each with a start and end date. Column names mirror the CLD fields (`LA_Code`,
+    `Client_Type`, `Event_Type`, `Event_Start_Date`, `Event_End_Date`, `Event_Outcome`,
+    `Service_Type`, `Service_Component`, `Primary_Support_Reason`) in lower case, and the
+    event and service types keep the CLD defined lists' wording, so an extract loads without
+    recoding. The CLD person identifiers (pseudonymised NHS number or the local authority's
+    person id) are linked to `patient_id` before loading.
+
+    A *start of long-term support* is a `Service` event of a long-term service type
+    (`Long Term Support: ...`) beginning when the person had no long-term support service in
+    the previous 7 days (package changes and re-recorded services are one spell, as the CLD
+    transformations cluster events). Only `Service` events may be open (no end date).
+
+    Sources: NHS England, ASC-CLD SALT and ASCOF transformation code
+    (github.com/NHSDigital/ASC-Client-Level-Data-SALT-ASCOF-transformations: the field names
+    and the service type list); DHSC, "Adult social care activity report 2024 to 2025:
+    methodology" (gov.uk, October 2025)."""
+
+    event_id = Column("int64", "Identifier of the event (CLD Event Reference).", unique=True)
+    patient_id = Column("int64", "The person the event is about.", references=_PATIENT)
+    la_code = Column("string", "The local authority's code (CLD `LA_Code`), e.g. `E06000060`.")
+    client_type = Column(
+        "string", "CLD `Client_Type`, e.g. `Service User`; carers' events say `Carer`.",
+    )
+    event_type = Column(
+        "string", "CLD `Event_Type`: what the event is.", allowed=SOCIAL_CARE_EVENT_TYPES,
+    )
+    event_start_date = Column("date", "CLD `Event_Start_Date`.", not_future=True)
+    event_end_date = Column(
+        "date", "CLD `Event_End_Date`; empty while a service is open (ongoing).",
+        nullable=True, not_future=True, not_before="event_start_date",
+    )
+    event_outcome = Column(
+        "string", "CLD `Event_Outcome`, e.g. `Progress to Assessment`, `NFA - Deceased`; empty "
+        "while open.", nullable=True,
+    )
+    service_type = Column(
+        "string", "CLD `Service_Type` of a `Service` event (empty for other events).",
+        nullable=True, allowed=SERVICE_TYPES,
+    )
+    service_component = Column(
+        "string", "CLD `Service_Component` of a `Service` event, e.g. `Community supported "
+        "living`, `Extra care housing`, `Shared Lives`.", nullable=True,
+    )
+    primary_support_reason = Column(
+        "string", "CLD `Primary_Support_Reason`, e.g. `Learning Disability Support`.",
+        nullable=True,
+    )
 
 
 EVENT_TABLES: dict[str, tuple[str, str]] = {

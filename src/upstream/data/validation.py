@@ -182,6 +182,12 @@ class _Checker:
         unknown = [c for c in schema.names if c not in spec.columns]
         usable: dict[str, ibis.Value] = {}
         for column in spec.columns.values():
+            if column.name not in schema and column.optional and not _closest(column.name,
+                                                                              unknown):
+                self.add("warning", "missing_column", spec.name, column.name,
+                         "optional column is absent; what needs it cannot be measured",
+                         f"add the column '{column.name}' ({column.type}) when you have it")
+                continue
             if column.name not in schema:
                 hint = _closest(column.name, unknown)
                 self.add(

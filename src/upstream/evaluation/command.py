@@ -1,9 +1,11 @@
 """``upstream evaluate``: impact evaluations. ``upstream evaluate table`` is the generic mode:
-any person-level table (CSV or Parquet), a matched comparison, difference-in-differences.
+any person-level table (CSV or Parquet), a matched comparison, difference-in-differences;
+``upstream evaluate activity`` is the Upstream mode over the activity data of the contract.
 Heavy imports happen inside the commands."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -156,6 +158,129 @@ def _print_result(result) -> None:
     console.print(f"Naive before/after change of the treated: {result.naive_estimate:,.3f}")
     console.print(f"Change expected without the programme (matched comparison): "
                   f"{result.expected_change_without_programme:,.3f}")
+
+
+@evaluate.command("activity")
+def activity(
+    source: Annotated[Path, typer.Argument(
+        help="Activity data: a folder of contract tables (Parquet or CSV), as for "
+             "'upstream find'.")],
+    supported: Annotated[Path, typer.Option(
+        help="Supported people (.csv or .parquet), one row per person: their patient_id in "
+             "the activity data and their index date (YYYY-MM-DD), e.g. the first contact of "
+             "their episode.")],
+    out: Annotated[Path, typer.Option(
+        help="Folder for result.json, outcomes.csv, report.md and chart.png/.svg.")],
+    exclude: Annotated[Path | None, typer.Option(
+        help="Further people (.csv or .parquet with a patient_id column) never to use as "
+             "comparison people, e.g. everyone any team has supported.")] = None,
+    id_column: Annotated[str, typer.Option(help="Person id column of --supported.")
+                         ] = "patient_id",
+    index_column: Annotated[str, typer.Option(help="Index date column of --supported.")
+                            ] = "index_date",
+    as_of: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="Last day of the activity data (default: the latest "
+                                   "complete day it records).")] = None,
+    data_from: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="First day every outcome table covers (default: the "
+                                   "latest of their earliest dates).")] = None,
+    period_days: Annotated[int, typer.Option(min=28, help="Days in each before period.")
+                           ] = 365,
+    before_periods: Annotated[int, typer.Option(min=1, max=4, help="Before periods.")] = 2,
+    after_days: Annotated[int, typer.Option(min=28, help="Days in the after period.")] = 365,
+    outcomes: Annotated[str, typer.Option(
+        help="Outcomes, comma-separated (default all; the list is in "
+             "docs/evaluation-activity.md, and a wrong name is refused listing them).")] = "",
+    department_types: Annotated[str, typer.Option(
+        help="ECDS department types counted as ED attendances (1,2: emergency departments; "
+             "1,2,3: all urgent and emergency care).")] = "1,2",
+    exact: Annotated[str, typer.Option(
+        help="Match exactly on: index_quarter, sex, imd_quintile (comma-separated).")
+    ] = "index_quarter,sex",
+    neighbours: Annotated[int, typer.Option(min=1, max=20)] = 4,
+    caliper: Annotated[float, typer.Option(min=0.001)] = 0.2,
+    resamples: Annotated[int, typer.Option(min=100)] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of comparison index dates, tie-breaking "
+                                           "and the bootstrap.")] = 1,
+) -> None:
+    """Impact of a service on its supported people's use of ED, hospital, GP, outpatients
+    and adult social care, against matched comparison people from the activity data.
+
+    Each outcome is counted in periods before and after each person's index date; comparison
+    people (never supported) get index dates drawn from the supported people's and are matched
+    on the calendar quarter, sex, age, IMD, long-term conditions and their prior use of every
+    outcome. The impact is the difference-in-differences with a bootstrap 95% interval, beside
+    the naive before/after change and the change expected without the programme. The data are
+    validated first; on any problem (unknown person ids, index dates the data cannot follow,
+    a missing table) the error says what and where and nothing is written (exit code 2)."""
+    from rich.console import Console
+
+    from upstream.casefinding.engine import latest_complete_day
+    from upstream.data.sources import SourceError, load_sources
+    from upstream.data.validation import validate
+    from upstream.evaluation import activity as act
+    from upstream.evaluation.activity_report import write_activity
+    from upstream.evaluation.impact import Method
+
+    console = Console(stderr=True)
+
+    def refuse(message: str) -> None:
+        console.print(f"Error: {message}", markup=False, highlight=False, style="red")
+        console.print("Nothing was written.")
+        raise typer.Exit(INVALID_INPUT)
+
+    try:
+        windows = act.Windows(period_days, before_periods, after_days)
+        method = Method(neighbours=neighbours, caliper_sd=caliper, resamples=resamples,
+                        seed=seed)
+        people = act.read_supported(supported, id_column=id_column, index_column=index_column)
+        if exclude:
+            people.excluded = act.read_excluded(exclude, id_column=id_column)
+        sources = load_sources(source)
+        last = as_of.date() if as_of else (latest_complete_day(sources) or (None,))[0]
+        if last is None:
+            refuse(f"{source} holds no activity")
+        report = validate(sources, as_of=last)
+        if not report.ok:
+            refuse("the activity data do not follow the data contract:\n"
+                   + "\n".join(p.to_text() for p in report.errors))
+        console.print(f"Activity data to {last}; evaluating...", highlight=False)
+        result = act.evaluate_activity(
+            sources, people, as_of=last, windows=windows, method=method,
+            outcomes=_names(outcomes, "--outcomes") or tuple(act.OUTCOMES),
+            department_types=tuple(int(t) for t in _names(department_types,
+                                                           "--department-types")),
+            exact=_names(exact, "--exact"),
+            data_from=data_from.date() if data_from else None,
+            progress=lambda step: console.print(step, highlight=False))
+        paths = write_activity(result, out, source=str(source), supported=str(supported))
+    except (act.ActivityError, SourceError, ValueError) as error:
+        refuse(str(error))
+    _print_activity(result)
+    for path in paths:
+        typer.echo(f"Wrote {path}")
+
+
+def _print_activity(result) -> None:
+    from rich.console import Console
+
+    from upstream.evaluation.activity import OUTCOMES
+    from upstream.evaluation.report import published_counts
+    from upstream.standards.disclosure import enough_for_a_summary
+
+    first = next(iter(result.outcomes.values()))
+    counts = published_counts(first)
+    console = Console()
+    console.print(f"Supported: {counts['treated']} ({counts['matched']} matched); comparison "
+                  f"people used: {counts['controls_used']}")
+    if not enough_for_a_summary(first.n_treated_matched):
+        console.print("Fewer than 10 matched supported people: figures not shown.")
+        return
+    for name, found in result.outcomes.items():
+        console.print(f"{OUTCOMES[name].label}: impact {found.estimate:,.3f} (95% CI "
+                      f"{found.ci_low:,.3f} to {found.ci_high:,.3f}); naive "
+                      f"{found.naive_estimate:,.3f}; expected without the programme "
+                      f"{found.expected_change_without_programme:,.3f}", highlight=False)
 
 
 @evaluate.command("value")

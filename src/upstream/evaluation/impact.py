@@ -36,7 +36,7 @@ The method, for a :class:`~upstream.evaluation.table.PersonTable`:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import ibis
@@ -142,9 +142,40 @@ class Result:
         return data
 
 
+@dataclass
+class Matching:
+    """A matched comparison (steps 1 to 4 of the module docstring): every outcome measured on
+    the same people is estimated from it by :func:`estimate`, so they share one comparison
+    group, one balance table and (the bootstrap being seeded) the same resamples."""
+
+    people: PersonTable
+    scored: ibis.Table
+    """The people with ``_score`` (logit of the propensity score) and ``_tiebreak``."""
+    matches: ibis.Table
+    """(treated_row, control_row, distance, weight), materialised."""
+    counts: dict[str, int]
+    caliper: float
+    intercept: float
+    coefficients: dict[str, float]
+    fit_controls: int
+    balance: list[BalanceRow]
+    n_matched_controls: int
+    max_control_reuse: int
+    method: Method
+
+
 def evaluate(people: PersonTable, method: Method = Method(),
              progress: Callable[[str], None] | None = None) -> Result:
     """Run the matched evaluation of ``people`` (see the module docstring)."""
+    matching = match(people, method, progress)
+    (progress or (lambda step: None))(STEPS[4])
+    return estimate(matching, people.roles.before, people.roles.after)
+
+
+def match(people: PersonTable, method: Method = Method(),
+          progress: Callable[[str], None] | None = None) -> Matching:
+    """Steps 1 to 4: fit the score on the covariates and the before columns, score everyone,
+    match and check balance. Reports the first four :data:`STEPS` to ``progress``."""
     report = progress or (lambda step: None)
     roles = people.roles
     table = people.table
@@ -176,23 +207,38 @@ def evaluate(people: PersonTable, method: Method = Method(),
     report(STEPS[3])
     balance = _balance(scored, matches, roles.treated, [
         *_raw_variables(people), ("propensity score (logit)", _column("_score"))])
-    report(STEPS[4])
-    sets = _matched_sets(scored, matches, roles)
-    n_matched = len(sets)
-    estimate = _bootstrap(sets, method)
     reuse = matches.group_by("control_row").aggregate(n=matches.count())
     reuse_stats = reuse.aggregate(controls=reuse.count(), most=reuse.n.max()).execute().iloc[0]
+    return Matching(
+        people=people, scored=scored, matches=matches, counts=counts, caliper=float(caliper),
+        intercept=float(intercept),
+        coefficients={t.name: float(coefficients[t.name]) for t in terms},
+        fit_controls=fit_controls, balance=balance,
+        n_matched_controls=int(reuse_stats["controls"]),
+        max_control_reuse=int(reuse_stats["most"]), method=method)
+
+
+def estimate(matching: Matching, before: Sequence[str], after: str) -> Result:
+    """Step 5 for one outcome measured on the matched people: change = ``after`` - mean of
+    ``before`` (columns of the matched table), the difference-in-differences and its
+    bootstrap interval, beside the naive change and the change expected without the
+    programme."""
+    before = tuple(before)
+    sets = _matched_sets(matching.scored, matching.matches, before, after)
+    n_matched = len(sets)
+    counts = matching.counts
     return Result(
-        **estimate,
+        **_bootstrap(sets, matching.method),
         n_people=counts["treated"] + counts["controls"],
         n_treated=counts["treated"], n_treated_matched=n_matched,
         n_treated_unmatched=counts["treated"] - n_matched, n_controls=counts["controls"],
-        n_matched_controls=int(reuse_stats["controls"]),
-        max_control_reuse=int(reuse_stats["most"]), caliper=float(caliper),
-        balance=balance, trajectory=_trajectory(scored, matches, roles),
-        coefficients={"intercept": float(intercept),
-                      **{t.name: float(coefficients[t.name]) for t in terms}},
-        fit_controls=fit_controls, method=method, dropped_missing=people.dropped,
+        n_matched_controls=matching.n_matched_controls,
+        max_control_reuse=matching.max_control_reuse, caliper=matching.caliper,
+        balance=matching.balance,
+        trajectory=_trajectory(matching.scored, matching.matches, before, after),
+        coefficients={"intercept": matching.intercept, **matching.coefficients},
+        fit_controls=matching.fit_controls, method=matching.method,
+        dropped_missing=matching.people.dropped,
     )
 
 
@@ -379,17 +425,18 @@ def _smd(mean_t, mean_c, sd: float) -> float:
     return difference / sd
 
 
-def _change(table: ibis.Table, roles) -> ibis.FloatingValue:
-    before = sum((table[c] for c in roles.before[1:]), table[roles.before[0]])
-    return table[roles.after] - before / len(roles.before)
+def _change(table: ibis.Table, before: tuple[str, ...], after: str) -> ibis.FloatingValue:
+    total = sum((table[c] for c in before[1:]), table[before[0]])
+    return table[after] - total / len(before)
 
 
-def _matched_sets(scored: ibis.Table, matches: ibis.Table, roles) -> _Sets:
+def _matched_sets(scored: ibis.Table, matches: ibis.Table, before: tuple[str, ...],
+                  after: str) -> _Sets:
     """The matched sets as arrays: each matched treated person's change, each used control's
     change, and the sparse weights linking them."""
     from scipy.sparse import csr_matrix
 
-    change = scored.select(ROW, _change=_change(scored, roles))
+    change = scored.select(ROW, _change=_change(scored, before, after))
     pairs = matches.join(change, matches.control_row == change[ROW])
     frame = pairs.select("treated_row", "control_row", "weight",
                          control_change=pairs._change).to_pyarrow().to_pandas()
@@ -459,8 +506,9 @@ def _bootstrap(sets: _Sets, method: Method) -> dict[str, float | list[float]]:
     }
 
 
-def _trajectory(scored: ibis.Table, matches: ibis.Table, roles) -> list[dict]:
-    columns = [*roles.before, roles.after]
+def _trajectory(scored: ibis.Table, matches: ibis.Table, before: tuple[str, ...],
+                after: str) -> list[dict]:
+    columns = [*before, after]
     matched_treated = scored.semi_join(matches, scored[ROW] == matches.treated_row)
     t_means = matched_treated.aggregate(**{f"c{i}": matched_treated[c].mean()
                                            for i, c in enumerate(columns)}).execute().iloc[0]
@@ -469,6 +517,6 @@ def _trajectory(scored: ibis.Table, matches: ibis.Table, roles) -> list[dict]:
     c_means = controls.aggregate(**{
         f"c{i}": (controls[c] * controls.w).sum() / controls.w.sum()
         for i, c in enumerate(columns)}).execute().iloc[0]
-    return [{"column": c, "period": "after" if c == roles.after else "before",
+    return [{"column": c, "period": "after" if c == after else "before",
              "treated": _float(t_means[f"c{i}"]), "matched_controls": _float(c_means[f"c{i}"])}
             for i, c in enumerate(columns)]

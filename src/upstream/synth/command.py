@@ -14,6 +14,16 @@ def synth(
         "2026-03-31", "--as-of", formats=["%Y-%m-%d"], help="Reference date; activity ends here."
     ),
     chunk_size: int = typer.Option(100_000, "--chunk-size", min=1000, help="People per chunk."),
+    supported: int = typer.Option(
+        0, "--supported", min=0, help="Also plant a programme: about this many people "
+        "supported because their recent ED use was high (supported.csv, support_truth.json)."),
+    share_prevented: float = typer.Option(
+        0.3, "--share-prevented", min=0.0, max=0.99,
+        help="Share of the supported people's ED attendances (types 1-2) in the year after "
+             "their index date that the planted programme prevents."),
+    period_days: int = typer.Option(
+        182, "--period-days", min=28, help="Before-period length the planted programme "
+        "assumes (two periods; the after period is 365 days)."),
 ) -> None:
     """Generate a synthetic population (one Parquet file per table) with planted truth."""
     from rich.console import Console
@@ -35,6 +45,14 @@ def synth(
             )
         except ValueError as error:
             raise typer.BadParameter(str(error)) from error
+    if supported:
+        from upstream.synth.support import plant_support
+
+        truth = plant_support(out, seed, supported=supported, share_prevented=share_prevented,
+                              period_days=period_days, selection_slope=2.0)
+        console.print(f"Planted programme: {truth.supported:,} supported people, true effect "
+                      f"{truth.effect_on_treated:.3f} ED attendances per person "
+                      f"(supported.csv, support_truth.json)")
     table = Table("table", "rows", title=f"Synthetic world in {out}")
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")

@@ -26,14 +26,14 @@ import pyarrow.parquet as pq
 
 from upstream.data.schema import TABLES
 from upstream.synth import activity as act
-from upstream.synth import codes, planted, truth
+from upstream.synth import codes, planted, social_care, truth
 from upstream.synth.people import Geography, NhsNumbers, day_number, make_people, patients_table
 
 DEFAULT_AS_OF = date(2026, 3, 31)
 DEFAULT_CHUNK_SIZE = 100_000
 _ARROW_TYPES = {"int64": pa.int64(), "int8": pa.int8(), "string": pa.string(),
                 "date": pa.date32(), "timestamp": pa.timestamp("us"), "bool": pa.bool_()}
-_STREAM_GEOGRAPHY, _STREAM_NHS, _STREAM_PEOPLE = 0, 1, 2
+_STREAM_GEOGRAPHY, _STREAM_NHS, _STREAM_PEOPLE, _STREAM_SOCIAL_CARE = 0, 1, 2, 3
 
 
 def arrow_schema(table: str) -> pa.Schema:
@@ -92,7 +92,8 @@ def generate(
         for index, start in enumerate(range(n_planted + 1, people + 1, chunk_size)):
             ids = np.arange(start, min(start + chunk_size, people + 1), dtype=np.int64)
             rng = _rng(seed, _STREAM_PEOPLE, index)
-            tables = _random_tables(ids, geography, nhs, as_of_day, rng, writer)
+            tables = _random_tables(ids, geography, nhs, as_of_day, rng, writer,
+                                    _rng(seed, _STREAM_SOCIAL_CARE, index))
             truths.append(_write(writer, tables, as_of))
             done += len(ids)
             if progress:
@@ -191,7 +192,8 @@ def _days(values: np.ndarray) -> pa.Array:
     return pa.array(values.astype(np.int32), pa.int32()).cast(pa.date32())
 
 
-def _random_tables(ids, geography, nhs, as_of_day, rng, writer: _Writer) -> dict[str, pa.Table]:
+def _random_tables(ids, geography, nhs, as_of_day, rng, writer: _Writer,
+                   care_rng: np.random.Generator) -> dict[str, pa.Table]:
     people = make_people(ids, geography, as_of_day, rng)
     acts = act.Activity(people, as_of_day, rng)
     pid = people.patient_id
@@ -213,6 +215,8 @@ def _random_tables(ids, geography, nhs, as_of_day, rng, writer: _Writer) -> dict
     gp = acts.gp_appointments()
     police = acts.police_notices()
     discharged = admitted["discharge"] <= as_of_day
+    ready = social_care.discharge_ready_days(admitted, people, care_rng)
+    care = social_care.social_care_events(people, as_of_day, care_rng)
     statuses = pa.array(act.OUTPATIENT_STATUSES)
     return {
         "patients": patients_table(people, geography, nhs, as_of_day, arrow_schema("patients")),
@@ -231,6 +235,8 @@ def _random_tables(ids, geography, nhs, as_of_day, rng, writer: _Writer) -> dict
                                        mask=~discharged).cast(pa.date32()),
             "admission_method": _strings(admitted["method"]),
             "primary_diagnosis": _strings(admitted["diagnosis"]),
+            "discharge_ready_date": pa.array(ready.astype(np.int32), pa.int32(),
+                                             mask=~discharged | (ready < 0)).cast(pa.date32()),
         }),
         "outpatient_appointments": table("outpatient_appointments", {
             "patient_id": pid[outpatient_person[outpatient_order]],
@@ -257,6 +263,19 @@ def _random_tables(ids, geography, nhs, as_of_day, rng, writer: _Writer) -> dict
             "response_date": _days(screening["day"]),
             "question_code": _strings(screening["question"]),
             "answer": _strings(screening["answer"]),
+        }),
+        "social_care_events": table("social_care_events", {
+            "patient_id": pid[care["person"]],
+            "la_code": _strings(np.full(len(care["person"]), social_care.LA_CODE, dtype=object)),
+            "client_type": _strings(np.full(len(care["person"]), "Service User", dtype=object)),
+            "event_type": _strings(care["event_type"]),
+            "event_start_date": _days(care["start"]),
+            "event_end_date": pa.array([None if e is None else int(e) for e in care["end"]],
+                                       pa.int32()).cast(pa.date32()),
+            "event_outcome": _strings(care["outcome"]),
+            "service_type": _strings(care["service_type"]),
+            "service_component": _strings(care["component"]),
+            "primary_support_reason": _strings(care["reason"]),
         }),
         "police_notices": table("police_notices", {
             "patient_id": pid[police["person"]],

@@ -255,3 +255,48 @@ def test_not_a_folder_is_a_clear_error(tmp_path):
 
     with pytest.raises(SourceError, match="not a folder"):
         load_sources(tmp_path / "nowhere")
+
+
+def admissions(**changes) -> pd.DataFrame:
+    rows = pd.DataFrame({
+        "admission_id": [20, 21], "patient_id": [1, 2],
+        "admission_date": pd.to_datetime(["2026-01-01", "2026-02-01"]).date,
+        "discharge_date": pd.to_datetime(["2026-01-05", "2026-02-02"]).date,
+        "admission_method": ["emergency", "elective"], "primary_diagnosis": ["J18.9", "H25.9"],
+        "discharge_ready_date": pd.to_datetime(["2026-01-03", None]).date,
+    })  # fmt: skip
+    for column, value in changes.items():
+        rows[column] = value
+    return rows
+
+
+def test_an_optional_column_left_out_is_a_warning_and_a_misnamed_one_an_error(tmp_path):
+    without = admissions().drop(columns="discharge_ready_date")
+    report = validate(write(tmp_path / "a", patients=patients(), admissions=without), AS_OF)
+    assert report.ok
+    [problem] = [p for p in report.problems if p.column == "discharge_ready_date"]
+    assert problem.severity == "warning" and problem.kind == "missing_column"
+    misnamed = admissions().rename(columns={"discharge_ready_date": "discharge_ready_dt"})
+    report = validate(write(tmp_path / "b", patients=patients(), admissions=misnamed), AS_OF)
+    [problem] = [p for p in report.errors if p.column == "discharge_ready_date"]
+    assert "rename column 'discharge_ready_dt'" in problem.fix
+    early = admissions(discharge_ready_date=pd.to_datetime(["2025-12-31", None]).date)
+    report = validate(write(tmp_path / "c", patients=patients(), admissions=early), AS_OF)
+    assert [(p.kind, p.rows) for p in report.errors] == [("date_order", [1])]
+
+
+def test_social_care_events_use_the_asc_cld_defined_lists(tmp_path):
+    events = pd.DataFrame({
+        "event_id": [1, 2], "patient_id": [1, 2], "la_code": ["E06000060"] * 2,
+        "client_type": ["Service User"] * 2, "event_type": ["Service", "Visit"],
+        "event_start_date": pd.to_datetime(["2025-01-01", "2025-02-01"]).date,
+        "event_end_date": pd.to_datetime([None, "2025-01-01"]).date,
+        "event_outcome": pd.Series([None, None], dtype="string"),
+        "service_type": ["Long Term Support: Community", "Long term support"],
+        "service_component": ["Home care", None],
+        "primary_support_reason": pd.Series([None, None], dtype="string"),
+    })  # fmt: skip
+    report = validate(write(tmp_path, patients=patients(), social_care_events=events), AS_OF)
+    found = {(p.column, p.kind, tuple(p.rows)) for p in report.errors}
+    assert found == {("event_type", "not_allowed", (2,)), ("service_type", "not_allowed", (2,)),
+                     ("event_end_date", "date_order", (2,))}

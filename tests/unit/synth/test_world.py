@@ -198,3 +198,29 @@ def test_the_command_writes_a_world(tmp_path):
     assert "truth.parquet" in result.output
     assert pq.read_metadata(out / "patients.parquet").num_rows == 1000
     assert not list(out.glob("*.partial"))
+
+
+def test_social_care_comes_to_older_multimorbid_people_and_ends_at_death(world):
+    ltc = ", ".join(f"'{c}'" for c in codes.LTC_CODES)
+    rows = dict(sql(world, f"""
+        WITH p AS (
+            SELECT patient_id,
+                   date_diff('year', birth_date, DATE '2026-03-31') >= 75 AS older,
+                   (SELECT count(DISTINCT code) FROM conditions c
+                    WHERE c.patient_id = patients.patient_id AND code IN ({ltc})) >= 2 AS multi
+            FROM patients WHERE birth_date <= DATE '2008-03-31')
+        SELECT CASE WHEN older AND multi THEN 'older multimorbid'
+                    WHEN NOT older AND NOT multi THEN 'younger, fewer conditions' END,
+               avg((SELECT count(*) FROM social_care_events s
+                    WHERE s.patient_id = p.patient_id AND s.event_type = 'Request'))
+        FROM p WHERE older = multi GROUP BY 1
+    """))  # fmt: skip
+    assert rows["older multimorbid"] > 10 * rows["younger, fewer conditions"] > 0
+    [(after_death, open_when_dead, long_term)] = sql(world, """
+        SELECT count(*) FILTER (WHERE s.event_start_date >= p.death_date
+                                 OR s.event_end_date >= p.death_date),
+               count(*) FILTER (WHERE p.death_date IS NOT NULL AND s.event_end_date IS NULL),
+               count(*) FILTER (WHERE s.service_type LIKE 'Long Term Support:%')
+        FROM social_care_events s JOIN patients p USING (patient_id)
+    """)  # fmt: skip
+    assert (after_death, open_when_dead) == (0, 0) and long_term > 0
