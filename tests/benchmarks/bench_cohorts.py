@@ -154,6 +154,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-pandas", action="store_true",
                         help="leave out the slow idiomatic pandas run (e.g. at 10M people)")
+    parser.add_argument("--skip-all", action="store_true",
+                        help="leave out the all-cohorts runs (timed by bench_spark.py beside "
+                             "Spark) and time only NCL against its other implementations")
     args = parser.parse_args()
     as_of = DEFAULT_AS_OF
     if not (args.data / "patients.parquet").exists():
@@ -162,14 +165,15 @@ def main() -> None:
     people = pq.ParquetFile(args.data / "patients.parquet").metadata.num_rows
     machine = f"{psutil.cpu_count()} CPUs, Python {platform.python_version()}"
 
-    all_seconds, matches = timed(
-        lambda: find_matches(load_sources(args.data), "all", as_of), args.repeats)
-    all_peak = peak_mib()
-    print(f"\n## All {len(available_cohorts())} shipped cohorts together ({machine})\n")
-    print("| people | activity rows | matched rows | wall time (median) | peak memory |")
-    print("|---|---|---|---|---|")
-    print(f"| {people:,} | {activity_rows(args.data):,} | {len(matches):,} | "
-          f"{all_seconds:.1f} s | {all_peak:,.0f} MiB |")
+    if not args.skip_all:
+        all_seconds, matches = timed(
+            lambda: find_matches(load_sources(args.data), "all", as_of), args.repeats)
+        all_peak = peak_mib()
+        print(f"\n## All {len(available_cohorts())} shipped cohorts together ({machine})\n")
+        print("| people | activity rows | matched rows | wall time (median) | peak memory |")
+        print("|---|---|---|---|---|")
+        print(f"| {people:,} | {activity_rows(args.data):,} | {len(matches):,} | "
+              f"{all_seconds:.1f} s | {all_peak:,.0f} MiB |")
 
     engine_seconds, engine_ids = timed(lambda: ncl_by_engine(args.data, as_of), args.repeats)
     sql_seconds, sql_ids = timed(lambda: ncl_by_sql(args.data, as_of), args.repeats)

@@ -4,7 +4,8 @@ Each test asks for ``engine`` and is run four times: DuckDB, SQLite (both in mem
 PostgreSQL (a fresh schema per test, dropped afterwards) and Apache Spark in local mode
 (temporary views in one session per test run; Java from ``scripts/ensure-java``). A missing
 PostgreSQL server or Spark is an error, never a skip. Rows need only the columns a test cares
-about; the rest take defaults.
+about; the rest take defaults. A table the cohort reads that a test gives no rows for is loaded
+empty (``find_matches`` refuses to run a cohort on a source lacking a table it needs).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pytest
 
 from tests.conftest import POSTGRES_URL
-from upstream.casefinding.engine import find_matches
+from upstream.casefinding.engine import build_cohorts, find_matches
 from upstream.data.schema import TABLES
 
 AS_OF = date(2026, 3, 31)
@@ -81,9 +82,12 @@ class Engine:
 
     def matches(self, tables: dict[str, list[dict]], cohort: str, as_of: date = AS_OF,
                 overrides: dict | None = None) -> pd.DataFrame:
-        """find_matches for one cohort over these rows (patients default to ids 1..N)."""
-        return find_matches(self.load(tables), [cohort], as_of,
-                            {cohort: overrides} if overrides else None)
+        """find_matches for one cohort over these rows (patients default to ids 1..N; a table
+        the cohort reads that is not given is empty)."""
+        chosen = {cohort: overrides} if overrides else None
+        reads = build_cohorts([cohort], chosen)[0].tables()
+        return find_matches(self.load({**dict.fromkeys(reads, []), **tables}), [cohort], as_of,
+                            chosen)
 
     def ids(self, tables: dict[str, list[dict]], cohort: str, as_of: date = AS_OF,
             overrides: dict | None = None) -> set[int]:

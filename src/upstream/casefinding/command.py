@@ -172,9 +172,11 @@ def _validated_sources(data: str, as_of: date | None, progress):
 def _cohorts_missing_tables(cohorts, sources, allow_missing: bool, progress) -> dict[str, list]:
     """Cohort name -> the tables it needs that ``sources`` lacks, for the cohorts that cannot
     run. Unless ``allow_missing``, any such cohort is an error: the cohorts and tables are
-    named and the command exits with code 2, writing nothing."""
-    missing = {cohort.name: lacking for cohort in cohorts
-               if (lacking := [table for table in cohort.tables() if table not in sources])}
+    named and the command exits with code 2, writing nothing. The check is the library's
+    (:func:`upstream.casefinding.engine.missing_tables`, as ``find_matches`` makes it)."""
+    from upstream.casefinding.engine import missing_tables
+
+    missing = missing_tables(sources, cohorts)
     if not missing:
         return {}
     lines = [f"  {name} needs {', '.join(tables)}" for name, tables in missing.items()]

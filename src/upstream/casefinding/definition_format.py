@@ -7,9 +7,10 @@ when the committed copy is stale. :func:`parse` turns pydantic's errors into one
 names the file, the path inside it (``features.attendances.in_last_days``) and the problem.
 
 This module checks the *shape* of a file; :mod:`upstream.casefinding.definitions` then checks its
-meaning (parameters used exist, features named in criteria are defined, codelists exist) while
-building the cohort. To add a key, add a field here (with a description: it becomes the
-editor's hover text) and read it there.
+meaning (parameters used exist, features named in criteria are defined, codelists exist, the
+columns named in ``where`` and ``distinct`` are columns of the table in the data contract) when
+the file is loaded, by building the cohort. To add a key, add a field here (with a
+description: it becomes the editor's hover text) and read it there.
 """
 
 from __future__ import annotations
@@ -138,7 +139,9 @@ class Events(Choice):
 
 class CountFeature(Choice):
     count: EventTable = Field(description="Count the rows of this event table.")
-    distinct: str | None = Field(None, description="Count distinct values of this column.")
+    distinct: str | None = Field(
+        None, description="Count distinct values of this column of the counted table, or "
+                          "'condition': distinct conditions of the codelists' codes.")
 
 
 class KWithinFeature(Choice):

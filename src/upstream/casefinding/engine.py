@@ -5,8 +5,10 @@
 pass), a boolean per leaf criterion and per cohort, then only the matched rows come back to
 Python, where the reasons are worded. ``con`` is an Ibis backend holding the contract tables
 (DuckDB by default; SQLite and PostgreSQL are tested too), or a mapping of contract table name
-to Ibis table (e.g. :class:`upstream.data.sources.Sources`). A contract event table the source
-lacks counts as empty.
+to Ibis table (e.g. :class:`upstream.data.sources.Sources`). A table a chosen cohort needs that
+the source lacks is an error naming the table and the cohorts (:class:`MissingTables`), unless
+``allow_missing``: then those cohorts are not run (reported, never shown as 0 people), as
+``upstream find`` does.
 
 Rows dated after the as-of date are never seen by a cohort (so any past as-of runs and
 reproduces); :func:`rows_after` counts them for the run's report, and
@@ -70,10 +72,25 @@ def build_cohorts(names: list[str | Cohort] | str, overrides: dict[str, dict] | 
             for name in chosen]
 
 
+class MissingTables(ValueError):
+    """Cohorts chosen to run need tables the source lacks; ``missing`` maps each such cohort's
+    name to the tables it lacks."""
+
+    def __init__(self, missing: dict[str, list[str]]):
+        self.missing = missing
+        lines = [f"  {name} needs {', '.join(tables)}" for name, tables in missing.items()]
+        super().__init__(
+            "The source lacks tables that cohorts chosen to run need:\n" + "\n".join(lines)
+            + "\nAdd the tables, or pass allow_missing=True to run the other cohorts and "
+            "report these as not run.")
+
+
 class ContractTables(Mapping):
     """The contract tables of ``con`` (an Ibis backend or a mapping of name to table), each
-    opened on first use so a query reads only what it needs; a missing event table is empty.
-    ``ValueError`` if there is no patients table."""
+    opened on first use so a query reads only what it needs. :meth:`has` says whether the
+    source holds a table; reading an event table it lacks gives an empty one (for
+    :func:`rows_after` and :func:`latest_complete_day`; :func:`find_matches` refuses to run a
+    cohort on one). ``ValueError`` if there is no patients table."""
 
     def __init__(self, con):
         self.con = con
@@ -96,6 +113,10 @@ class ContractTables(Mapping):
         except TableNotFound:
             return None
 
+    def has(self, name: str) -> bool:
+        """Whether the source itself holds contract table ``name``."""
+        return self._open(name) is not None
+
     def __getitem__(self, name: str) -> ir.Table:
         if name not in TABLES:
             raise KeyError(name)
@@ -113,6 +134,15 @@ class ContractTables(Mapping):
         return len(TABLES)
 
 
+def missing_tables(con, cohorts: list[Cohort]) -> dict[str, list[str]]:
+    """Cohort name -> the tables it needs that ``con`` (a source as for :func:`find_matches`)
+    lacks, for each of ``cohorts`` that cannot run; empty when all can. The one check of
+    missing tables, for the library and ``upstream find`` alike."""
+    tables = con if isinstance(con, ContractTables) else ContractTables(con)
+    return {cohort.name: lacking for cohort in cohorts
+            if (lacking := [name for name in cohort.tables() if not tables.has(name)])}
+
+
 def _possible_without_events(cohort: Cohort) -> bool:
     """Whether someone with no events at all could be in ``cohort`` (for some patient
     columns), as in a cohort of the most deprived deciles; if not, only people with events need
@@ -126,12 +156,12 @@ def _possible_without_events(cohort: Cohort) -> bool:
 class _Plan:
     """The one query for a set of cohorts, and how to read its rows back."""
 
-    def __init__(self, con, cohorts: list[Cohort], as_of: date):
+    def __init__(self, tables: ContractTables, cohorts: list[Cohort], as_of: date):
         self.cohorts = cohorts
         self.as_of = as_of
         leaves = list(dict.fromkeys(leaf for c in cohorts for leaf in c.population.leaves()))
         used = tuple(dict.fromkeys(leaf.column for leaf in leaves if isinstance(leaf, PatientIn)))
-        self.compiler = Compiler(ContractTables(con), as_of, patient_columns=used)
+        self.compiler = Compiler(tables, as_of, patient_columns=used)
         features: list[Feature] = []
         for cohort in cohorts:
             features += cohort.features()
@@ -185,7 +215,8 @@ class _Plan:
 
 
 def find_matches(con, cohorts: list[str | Cohort] | str, as_of: date,
-                 overrides: dict[str, dict] | None = None) -> pd.DataFrame:
+                 overrides: dict[str, dict] | None = None,
+                 allow_missing: bool = False) -> pd.DataFrame:
     """One row per (patient_id, cohort) matched at ``as_of``, for shipped cohorts by name (or
     ``"all"``) and cohorts built with :mod:`upstream.casefinding.model`.
 
@@ -194,28 +225,47 @@ def find_matches(con, cohorts: list[str | Cohort] | str, as_of: date,
     key, e.g. the number of ED attendances). ``overrides`` maps cohort name to parameter
     values, e.g. ``{"ncl_ed_hiu": {"more_than": 10}}``. Rows are ordered by cohort (as given),
     then score descending, then patient_id.
+
+    A cohort needing a table the source lacks is not run as if the table were empty:
+    :class:`MissingTables` names the tables and the cohorts, unless ``allow_missing``, which
+    runs the other cohorts and lists those not run in ``result.attrs["not_run"]`` (cohort name
+    -> tables lacked; empty when every cohort ran). A cohort not run has no rows, which does
+    not mean it found nobody.
     """
     chosen = build_cohorts(cohorts, overrides)
+    tables = ContractTables(con)
+    not_run = missing_tables(tables, chosen)
+    if not_run and not allow_missing:
+        raise MissingTables(not_run)
+    chosen = [cohort for cohort in chosen if cohort.name not in not_run]
     columns = {"patient_id": "int64", "cohort": object, "reasons": object, "score": "float64"}
     if not chosen:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    plan = _Plan(con, chosen, as_of)
+        empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+        empty.attrs["not_run"] = not_run
+        return empty
+    plan = _Plan(tables, chosen, as_of)
     frame = plan.members().execute()
     found = [plan.rows(frame, cohort) for cohort in chosen]
     result = pd.concat(found, ignore_index=True)
     order = {cohort.name: i for i, cohort in enumerate(chosen)}
     result = result.assign(_order=result["cohort"].map(order)).sort_values(
         ["_order", "score", "patient_id"], ascending=[True, False, True], kind="stable")
-    return result.drop(columns="_order").reset_index(drop=True).astype(columns)
+    result = result.drop(columns="_order").reset_index(drop=True).astype(columns)
+    result.attrs["not_run"] = not_run
+    return result
 
 
 def cohort_expression(con, name: str, as_of: date,
                       overrides: dict[str, dict] | None = None) -> ir.Table:
     """The Ibis expression of one cohort's members: ``patient_id``, ``cohort``, ``score`` and
     the wide table's feature (``f*``) and leaf (``l*``) columns, for benchmarking or inspection.
-    ``overrides`` is keyed by cohort name, as for :func:`find_matches`."""
+    ``overrides`` is keyed by cohort name, as for :func:`find_matches`; :class:`MissingTables`
+    if the source lacks a table the cohort needs."""
     cohort, = build_cohorts([name], {name: (overrides or {}).get(name) or {}})
-    plan = _Plan(con, [cohort], as_of)
+    tables = ContractTables(con)
+    if missing := missing_tables(tables, [cohort]):
+        raise MissingTables(missing)
+    plan = _Plan(tables, [cohort], as_of)
     members = plan.members(cohort)
     kept = [c for c in members.columns if c[0] in "fl" and c[1:2].isdigit()]
     return members.select(

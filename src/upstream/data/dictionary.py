@@ -22,7 +22,8 @@ Case finding reads these tables from a folder holding, for each table, `<table>.
 `<table>.csv` or a folder `<table>/` of Parquet parts, or from a database Ibis reaches that holds
 tables of these names. `patients` is required; a missing event table is reported as a warning,
 and `upstream find` refuses (exit code 2) to run a chosen cohort that needs it, unless given
-`--allow-missing`, which reports that cohort as not run. Extra columns are ignored. Integer
+`--allow-missing`, which reports that cohort as not run (the library's `find_matches` likewise
+raises `MissingTables`, unless `allow_missing=True`). Extra columns are ignored. Integer
 columns accept any integer width. `upstream find` validates the source first and writes nothing
 if any error is found.
 """

@@ -94,6 +94,12 @@ def broken(tmp_path: Path, change) -> Path:
      "parameters.more_than: quote 'more than 10 times a year' is not in the programme source"),
     (lambda s: s["features"]["attendances"].update(in_last_days=365),
      "features.attendances: give one window, not in_last_days and in_last_months"),
+    (lambda s: s["features"]["attendances"].update(distinct="site_cod"),
+     "ncl_ed_hiu.yaml: features.attendances.distinct: ed_attendances has no column 'site_cod'; "
+     "did you mean 'site_code'"),
+    (lambda s: s["features"]["attendances"]["where"].update(departmnt_type=1),
+     "ncl_ed_hiu.yaml: features.attendances.where: ed_attendances has no column "
+     "'departmnt_type'"),
 ])
 def test_a_broken_definition_names_file_and_key(tmp_path, change, message):
     with pytest.raises(definitions.DefinitionError, match=message):

@@ -4,13 +4,22 @@ from datetime import date
 
 import ibis
 import pandas as pd
+import pytest
 
 from tests.spec.conftest import AS_OF, contract_frame, people
-from upstream.casefinding.engine import available_cohorts, cohort_expression, find_matches
+from upstream.casefinding.engine import (
+    MissingTables,
+    available_cohorts,
+    cohort_expression,
+    find_matches,
+)
+from upstream.data.schema import EVENT_TABLES
 
 
 def tables():
+    """Two people, 20 ED visits for the second; every other event table present and empty."""
     return {
+        **{name: contract_frame(name, []) for name in EVENT_TABLES},
         "patients": contract_frame("patients", people(
             {"imd_decile": 1, "ethnic_category": "N"}, {"imd_decile": 7})),
         "ed_attendances": contract_frame("ed_attendances", [
@@ -29,10 +38,32 @@ def test_find_matches_gives_one_row_per_person_and_cohort():
     assert set(found["cohort"]) <= set(available_cohorts())
 
 
-def test_tables_missing_from_the_source_count_as_empty():
+LACKING = {"ncl_ed_hiu": ["ed_attendances"],
+           "barts_heart": ["admissions", "screening_responses", "outpatient_appointments"]}
+
+
+def test_a_table_a_chosen_cohort_needs_that_the_source_lacks_is_an_error_naming_both():
     only_people = {"patients": tables()["patients"]}
-    found = find_matches(only_people, ["ncl_ed_hiu", "barts_heart", "core20"], AS_OF)
+    with pytest.raises(MissingTables, match="ncl_ed_hiu needs ed_attendances") as raised:
+        find_matches(only_people, ["ncl_ed_hiu", "barts_heart", "core20"], AS_OF)
+    assert raised.value.missing == LACKING
+    assert "barts_heart needs admissions, screening_responses, outpatient_appointments" in str(
+        raised.value)
+    with pytest.raises(MissingTables):
+        find_matches(only_people, "all", AS_OF)
+    with pytest.raises(MissingTables, match="ncl_ed_hiu needs ed_attendances"):
+        cohort_expression(only_people, "ncl_ed_hiu", AS_OF)
+
+
+def test_allow_missing_runs_the_other_cohorts_and_reports_the_rest_as_not_run():
+    only_people = {"patients": tables()["patients"]}
+    found = find_matches(only_people, ["ncl_ed_hiu", "barts_heart", "core20"], AS_OF,
+                         allow_missing=True)
     assert found["cohort"].tolist() == ["core20"]
+    assert found.attrs["not_run"] == LACKING
+    nothing_ran = find_matches(only_people, ["ncl_ed_hiu"], AS_OF, allow_missing=True)
+    assert nothing_ran.empty and nothing_ran.attrs["not_run"] == {"ncl_ed_hiu": ["ed_attendances"]}
+    assert find_matches(tables(), ["ncl_ed_hiu"], AS_OF).attrs["not_run"] == {}
 
 
 def test_a_backend_holding_the_contract_tables_is_a_source():

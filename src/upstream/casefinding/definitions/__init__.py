@@ -292,12 +292,13 @@ class _Reader:
         if kind == "k_within":
             return m.KWithin(chosen, self.integer(f"{key}.k", spec.get("k")),
                              self.integer(f"{key}.days", spec.get("days")))
-        if spec.get("distinct") == m.CONDITION:
-            try:
+        distinct = spec.get("distinct")
+        try:  # the model checks a distinct column against the data contract
+            if distinct == m.CONDITION:
                 return chosen.count_conditions()
-            except m.ModelError as error:
-                self.fail(f"{key}.distinct", str(error))
-        return m.Count(chosen, distinct=spec.get("distinct"))
+            return chosen.count_distinct(distinct) if distinct else chosen.count()
+        except m.ModelError as error:
+            self.fail(f"{key}.distinct", str(error))
 
     # ---------------------------------------------------------------------------- criteria
 
