@@ -201,15 +201,15 @@ def search(query: Query, at: datetime) -> list[Result]:
         found, miles, rows = found[chosen], miles[chosen], rows[chosen]
         order = np.lexsort((index.rank[found], miles, index.accepting[found] != 0,
                             -scores[found]))[:query.limit]
-        ranked = [(index.ids[found[k]], int(scores[found[k]]),
-                   (float(miles[k]), index.location_ids[rows[k]])) for k in order]
+        ranked = [(index.service_id(found[k]), int(scores[found[k]]),
+                   (float(miles[k]), index.location_id(rows[k]))) for k in order]
     else:
         found = np.flatnonzero(keep)
         if query.text.strip():
             order = np.lexsort((index.rank[found], -scores[found]))[:query.limit]
         else:
             order = _smallest(index.need_rank[found], query.limit)
-        ranked = [(index.ids[found[k]], int(scores[found[k]]), None) for k in order]
+        ranked = [(index.service_id(found[k]), int(scores[found[k]]), None) for k in order]
     return _results(ranked, query, weights, phrases, words, at)
 
 
