@@ -32,11 +32,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch, Q
 
 from upstream.service.directory import search_index
 from upstream.service.directory.models import (
-    Attribute,
     Location,
     Schedule,
     Service,
@@ -119,7 +118,8 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
     that file services under no taxonomy are searched in the same everyday terms."""
     weights: dict[str, int] = {}
     phrases: dict[str, list[str]] = defaultdict(list)
-    for match in taxonomy.match_text(text):
+    matches = taxonomy.match_text(text)
+    for match in matches:
         direct = match.term.parent is not None
         for code in [match.term.code] if direct else taxonomy.descendants([match.term.code]):
             weights[code] = max(weights.get(code, 0),
@@ -127,7 +127,7 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
             phrases[code].extend(p for p in match.phrases if p not in phrases[code])
     words = [w for w in dict.fromkeys(taxonomy.tokens(text))
              if len(w) >= 4 and w not in _STOPWORDS][:MOST_WORDS]
-    for match in taxonomy.match_text(text):
+    for match in matches:
         if match.term.parent is None:
             continue
         synonyms = [tokens[0] for tokens in map(taxonomy.tokens, match.term.synonyms)
@@ -201,7 +201,7 @@ def search(query: Query, at: datetime) -> list[Result]:
         found, miles, rows = found[chosen], miles[chosen], rows[chosen]
         order = np.lexsort((index.rank[found], miles, index.accepting[found] != 0,
                             -scores[found]))[:query.limit]
-        ranked = [(index.service_id(found[k]), int(scores[found[k]]),
+        ranked = [(int(found[k]), int(scores[found[k]]),
                    (float(miles[k]), index.location_id(rows[k]))) for k in order]
     else:
         found = np.flatnonzero(keep)
@@ -209,8 +209,8 @@ def search(query: Query, at: datetime) -> list[Result]:
             order = np.lexsort((index.rank[found], -scores[found]))[:query.limit]
         else:
             order = _smallest(index.need_rank[found], query.limit)
-        ranked = [(index.service_id(found[k]), int(scores[found[k]]), None) for k in order]
-    return _results(ranked, query, weights, phrases, words, at)
+        ranked = [(int(found[k]), int(scores[found[k]]), None) for k in order]
+    return _results(index, ranked, query, weights, phrases, words, at)
 
 
 def _smallest(values: np.ndarray, count: int) -> np.ndarray:
@@ -222,9 +222,13 @@ def _smallest(values: np.ndarray, count: int) -> np.ndarray:
 
 def restriction(term: TaxonomyTerm) -> str:
     """An eligibility term in words: "Women only", "People with diabetes"."""
-    kind, _, code = term.code.partition(":")
+    return _restriction(term.code, term.name)
+
+
+def _restriction(code: str, name: str) -> str:
+    kind, _, value = code.partition(":")
     names = ELIGIBILITY_SEX if kind == "sex" else ELIGIBILITY_CONDITIONS
-    return names.get(code, term.name)
+    return names.get(value, name)
 
 
 def schedule_rules(schedules) -> list[opening_times.Rule]:
@@ -234,8 +238,12 @@ def schedule_rules(schedules) -> list[opening_times.Rule]:
         valid_to=s.valid_to, opens_at=s.opens_at, closes_at=s.closes_at) for s in schedules]
 
 
-def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
-    ids = [pk for pk, _, _ in ranked]
+def _results(index: search_index.Index, ranked, query, weights, phrases, words, at
+             ) -> list[Result]:
+    """The ``ranked`` services (index position, score, (miles, location id) or None) with
+    their details: the records from the database, the terms they are filed under from the
+    index."""
+    ids = [index.service_id(i) for i, _, _ in ranked]
     if not ids:
         return []
     sites = ServiceAtLocation.objects.select_related("location").prefetch_related(
@@ -243,26 +251,26 @@ def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
     services = Service.objects.filter(id__in=ids).select_related("organization").prefetch_related(
         Prefetch("service_at_locations", queryset=sites))
     by_id = {s.id: s for s in services}
+    site_of = {sal.id: sal.service_id for s in by_id.values()
+               for sal in s.service_at_locations.all()}
     schedules = defaultdict(list)
-    for schedule in Schedule.objects.filter(service_id__in=ids):
-        schedules[schedule.service_id].append(schedule)
-    for schedule in Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
-            owner=F("service_at_location__service_id")):
-        schedules[schedule.owner].append(schedule)
-    attributes = defaultdict(list)
-    for attribute in Attribute.for_records("service", ids):
-        attributes[attribute.link_id].append(attribute)
+    for schedule in Schedule.objects.filter(Q(service_id__in=ids)
+                                            | Q(service_at_location_id__in=list(site_of))):
+        if schedule.service_id in by_id:
+            schedules[schedule.service_id].append(schedule)
+        if schedule.service_at_location_id in site_of:
+            schedules[site_of[schedule.service_at_location_id]].append(schedule)
     asked = taxonomy.descendants(query.needs) if query.needs else set()
     results = []
-    for pk, score, near in ranked:
+    for (position, score, near), pk in zip(ranked, ids, strict=True):
         service = by_id.get(pk)
         if service is None:  # deleted by a write that did not record a change (search_index)
             continue
-        codes = [a.taxonomy_term.code for a in attributes[pk]]
+        codes = index.codes_of(position)
         terms = [taxonomy.TERMS[c] for c in codes
                  if c in taxonomy.TERMS and (c in asked or c in weights)]
-        restrictions = [restriction(a.taxonomy_term) for a in attributes[pk]
-                        if a.taxonomy_term.code.startswith(("sex:", "condition:"))]
+        restrictions = [_restriction(c, index.term_names[c]) for c in codes
+                        if c.startswith(("sex:", "condition:"))]
         own_words = {*taxonomy.tokens(service.name), *taxonomy.tokens(service.description)}
         locations = {sal.location_id: sal.location for sal in service.service_at_locations.all()}
         results.append(Result(

@@ -117,6 +117,12 @@ class Index:
     """Rank by accepting (yes before the rest), wait, name, id: ties after score and miles."""
     terms: sparse.csc_matrix
     term_columns: dict[str, int]
+    term_codes: list[str]
+    """Column → term code."""
+    filed: sparse.csr_matrix
+    """``terms`` by service: the columns of a service's terms in one slice."""
+    term_names: dict[str, str]
+    """Term code → the name of (one of) its terms."""
     vocabulary: list[str]
     words: sparse.csr_matrix
     bydays: list[str]
@@ -141,6 +147,11 @@ class Index:
         if not columns:
             return np.zeros(len(self), dtype=bool)
         return np.asarray(self.terms[:, columns].sum(axis=1)).ravel() > 0
+
+    def codes_of(self, position: int) -> list[str]:
+        """The term codes the service at ``position`` is filed under."""
+        columns = self.filed.indices[self.filed.indptr[position]:self.filed.indptr[position + 1]]
+        return [self.term_codes[c] for c in sorted(columns)]
 
     def word_weight(self, start: str) -> np.ndarray:
         """Per service, the weight of its best word starting with ``start`` (0: none)."""
@@ -197,12 +208,13 @@ def build(token: uuid.UUID | None = None) -> Index:
     rank = _ranks(list(zip((accepting != 0).tolist(), waiting, name_rank.tolist(),
                            strict=True)))
 
-    codes, term_rows, term_cols = {}, [], []
-    for link_id, code in Attribute.objects.filter(link_entity="service").order_by(
-            ).values_list(_text("link_id"), "taxonomy_term__code"):
+    codes, term_names, term_rows, term_cols = {}, {}, [], []
+    for link_id, code, name in Attribute.objects.filter(link_entity="service").order_by(
+            ).values_list(_text("link_id"), "taxonomy_term__code", "taxonomy_term__name"):
         if link_id in position:
             term_rows.append(position[link_id])
             term_cols.append(codes.setdefault(code, len(codes)))
+            term_names.setdefault(code, name)
     terms = sparse.csc_matrix((np.ones(len(term_rows), dtype=np.int8), (term_rows, term_cols)),
                               shape=(len(ids), len(codes)))
 
@@ -237,7 +249,9 @@ def build(token: uuid.UUID | None = None) -> Index:
         token=token, ids=ids, accepting=accepting,
         minimum_age=np.array([r[5] if r[5] is not None else np.nan for r in rows], dtype=float),
         maximum_age=np.array([r[6] if r[6] is not None else np.nan for r in rows], dtype=float),
-        need_rank=need_rank, rank=rank, terms=terms, term_columns=codes, vocabulary=vocabulary,
+        need_rank=need_rank, rank=rank, terms=terms, term_columns=codes, term_codes=list(codes),
+        filed=terms.tocsr(),
+        term_names=term_names, vocabulary=vocabulary,
         words=words, bydays=bydays,
         location_service=np.array([p[0] for p in places], dtype=np.int64),
         location_ids=[p[1] for p in places],
