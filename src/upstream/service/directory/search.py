@@ -205,8 +205,8 @@ def search(query: Query, at: datetime) -> list[Result]:
                    (float(miles[k]), index.location_id(rows[k]))) for k in order]
     else:
         found = np.flatnonzero(keep)
-        if query.text.strip():
-            order = np.lexsort((index.rank[found], -scores[found]))[:query.limit]
+        if query.text.strip():  # by score, then rank (below len(index)): one sort key
+            order = _smallest(index.rank[found] - scores[found] * len(index), query.limit)
         else:
             order = _smallest(index.need_rank[found], query.limit)
         ranked = [(int(found[k]), int(scores[found[k]]), None) for k in order]
