@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Prefetch, Q
+from django.db.models import Q, prefetch_related_objects
 
 from upstream.service.directory import search_index
 from upstream.service.directory.models import (
@@ -246,13 +246,12 @@ def _results(index: search_index.Index, ranked, query, weights, phrases, words, 
     ids = [index.service_id(i) for i, _, _ in ranked]
     if not ids:
         return []
-    sites = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses")
-    services = Service.objects.filter(id__in=ids).select_related("organization").prefetch_related(
-        Prefetch("service_at_locations", queryset=sites))
-    by_id = {s.id: s for s in services}
-    site_of = {sal.id: sal.service_id for s in by_id.values()
-               for sal in s.service_at_locations.all()}
+    by_id = {s.id: s for s in Service.objects.filter(id__in=ids).select_related("organization")}
+    sites = list(ServiceAtLocation.objects.filter(service_id__in=ids).select_related("location"))
+    site_of = {sal.id: sal.service_id for sal in sites}
+    locations = defaultdict(dict)
+    for sal in sites:
+        locations[sal.service_id][sal.location_id] = sal.location
     schedules = defaultdict(list)
     for schedule in Schedule.objects.filter(Q(service_id__in=ids)
                                             | Q(service_at_location_id__in=list(site_of))):
@@ -272,13 +271,15 @@ def _results(index: search_index.Index, ranked, query, weights, phrases, words, 
         restrictions = [_restriction(c, index.term_names[c]) for c in codes
                         if c.startswith(("sex:", "condition:"))]
         own_words = {*taxonomy.tokens(service.name), *taxonomy.tokens(service.description)}
-        locations = {sal.location_id: sal.location for sal in service.service_at_locations.all()}
+        shown = (locations[pk].get(near[1]) if near
+                 else next(iter(locations[pk].values()), None))
         results.append(Result(
             service=service, score=score, terms=terms,
             phrases=list(dict.fromkeys(p for c in codes for p in phrases.get(c, []))),
             words=[w for w in words if any(t.startswith(w) for t in own_words)],
             miles=near[0] if near else None,
-            location=locations.get(near[1]) if near else next(iter(locations.values()), None),
+            location=shown,
             next_opening=opening_times.soonest(schedule_rules(schedules[pk]), at),
             restrictions=restrictions))
+    prefetch_related_objects([r.location for r in results if r.location], "addresses")
     return results
