@@ -16,8 +16,10 @@ and loading the 20 results shown with their schedules, locations and terms) for 
 search, ``--repeats`` times with varied
 input after a warm-up: by need (a random theme or sub-theme); by text (the labelled need
 statements in turn); by need within 5 miles of a random service's location; by text within 5
-miles. It prints one Markdown row per kind (median and 95th percentile, results found) for
-docs/benchmarks.md and exits non-zero if a p95 is over the bar (50 ms).
+miles. It prints one Markdown row per kind (median and 95th percentile of the elapsed time,
+95th percentile of the process's CPU time, results found) for docs/benchmarks.md and exits
+non-zero if an elapsed p95 is over the bar (50 ms). The CPU time is what a search costs when it
+does not wait for a core: on a shared machine the elapsed time is higher by the waiting.
 """
 
 import argparse
@@ -192,18 +194,20 @@ def main() -> None:
         raise SystemExit(f"the database holds {Service.objects.count():,} services, not "
                          f"{args.services:,}: run without --reuse")
     _time_build()
-    print("| search | median | p95 | results (mean) |\n|---|---|---|---|")
+    print("| search | median | p95 | CPU p95 | results (mean) |\n|---|---|---|---|---|")
     over = []
     for kind, inputs in queries(args.repeats, args.seed).items():
         search(inputs[0], AT)  # warm-up
-        times, found = [], []
+        times, cpu, found = [], [], []
         for query in inputs:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             found.append(len(search(query, AT)))
             times.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"| {kind} | {statistics.median(times):.1f} ms | {p95:.1f} ms | "
-              f"{statistics.mean(found):.1f} |", flush=True)
+              f"{statistics.quantiles(cpu, n=20)[-1]:.1f} ms | {statistics.mean(found):.1f} |",
+              flush=True)
         if p95 > BAR_MS:
             over.append(kind)
     if over:
