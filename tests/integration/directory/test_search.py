@@ -97,7 +97,7 @@ def test_the_index_sees_services_added_closed_moved_refiled_and_deleted_after_it
     assert find(open_on="SA") == []
 
 
-def test_a_change_in_another_process_reaches_this_one_through_the_generation():
+def test_a_write_without_signals_is_seen_once_it_records_a_change():
     make.service("Food bank", "food_bank")
     assert names(find(needs=("food_bank",))) == ["Food bank"]
     # A write that sends no signals must record the change itself (search_index.changed):
