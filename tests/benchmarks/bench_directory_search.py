@@ -7,14 +7,19 @@ and on PostgreSQL: ``... bench_directory_search.py --database-url postgres://...
 It migrates the database, then fills it with ``--services`` synthetic services from
 ``synth.directory`` (names, descriptions, taxonomy terms, schedules, eligibility and capacity as
 the demo's), each moved to a random place in England (latitude 50.6 to 54.8, longitude -3.5
-to 0.5), by bulk creation (the importer is timed by its own tests, not here), and builds the search
-word index (``search_index.refresh``, as every import does). Then it times
-``directory.search.search`` (the query, the ranking and loading the 20 results shown with their
-schedules, locations and terms) for each kind of search, ``--repeats`` times with varied
+to 0.5), by bulk creation (the importer is timed by its own tests, not here), and records the change
+(``search_index.changed``, as every import does). It times building the in-memory search index
+(``search_index.build``) and reports the memory its arrays and Python objects take (tracemalloc's
+peak during the build and what stays allocated after it). Then it times
+``directory.search.search`` (the generation check, scoring, filtering and ranking on the index,
+and loading the 20 results shown with their schedules, locations and terms) for each kind of
+search, ``--repeats`` times with varied
 input after a warm-up: by need (a random theme or sub-theme); by text (the labelled need
 statements in turn); by need within 5 miles of a random service's location; by text within 5
-miles. It prints one Markdown row per kind (median and 95th percentile, results found) for
-docs/benchmarks.md and exits non-zero if a p95 is over the bar (50 ms).
+miles. It prints one Markdown row per kind (median and 95th percentile of the elapsed time,
+95th percentile of the process's CPU time, results found) for docs/benchmarks.md and exits
+non-zero if an elapsed p95 is over the bar (50 ms). The CPU time is what a search costs when it
+does not wait for a core: on a shared machine the elapsed time is higher by the waiting.
 """
 
 import argparse
@@ -133,6 +138,32 @@ def queries(repeats: int, seed: int) -> dict[str, list]:
     }
 
 
+def _time_build() -> None:
+    """Print the time and memory of building the search index (the first search does it)."""
+    import gc
+    import tracemalloc
+
+    from upstream.service.directory import search_index
+
+    times = []
+    for _ in range(2):
+        gc.collect()
+        began = time.perf_counter()
+        index = search_index.build()
+        times.append(time.perf_counter() - began)
+        del index
+    gc.collect()
+    tracemalloc.start()
+    index = search_index.build()
+    gc.collect()
+    kept, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"search index: {len(index):,} services, {len(index.vocabulary):,} distinct words, "
+          f"{index.words.nnz:,} service words; built in {min(times):.1f} s (best of 2); "
+          f"{kept / 2**20:.0f} MB kept, {peak / 2**20:.0f} MB peak while building",
+          file=sys.stderr, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=100_000)
@@ -155,31 +186,28 @@ def main() -> None:
         build(args.services, args.seed)
         print(f"built {args.services:,} services on {connection.vendor} in "
               f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
-    from upstream.service.directory.search_index import ServiceWord, refresh
+    from upstream.service.directory import search_index
 
-    if not ServiceWord.objects.exists():
-        started = time.perf_counter()
-        written = refresh()
-        print(f"indexed {written:,} words in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+    if not args.reuse:
+        search_index.changed()
     if Service.objects.count() != args.services:
         raise SystemExit(f"the database holds {Service.objects.count():,} services, not "
                          f"{args.services:,}: run without --reuse")
-    print("| search | median | p95 | results (mean) |\n|---|---|---|---|")
+    _time_build()
+    print("| search | median | p95 | CPU p95 | results (mean) |\n|---|---|---|---|---|")
     over = []
     for kind, inputs in queries(args.repeats, args.seed).items():
         search(inputs[0], AT)  # warm-up
-        times, found = [], []
+        times, cpu, found = [], [], []
         for query in inputs:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             found.append(len(search(query, AT)))
             times.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"| {kind} | {statistics.median(times):.1f} ms | {p95:.1f} ms | "
-              f"{statistics.mean(found):.1f} |", flush=True)
+              f"{statistics.quantiles(cpu, n=20)[-1]:.1f} ms | {statistics.mean(found):.1f} |",
+              flush=True)
         if p95 > BAR_MS:
             over.append(kind)
     if over:

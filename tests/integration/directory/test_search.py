@@ -6,6 +6,8 @@ import datetime
 import pytest
 
 from tests.factories import directory as make
+from upstream.service.directory import search_index
+from upstream.service.directory.models import Attribute, Schedule, Service
 from upstream.service.directory.search import Point, Query, haversine_miles, search
 from upstream.service.directory.search_presenters import why
 
@@ -66,12 +68,44 @@ def test_everyday_words_reach_untagged_services_through_the_terms_synonyms():
     assert "alcohol" in found[0].words
 
 
-def test_the_word_index_follows_an_edited_service():
+def test_the_index_follows_an_edited_service():
     club = make.service("Reading club", description="Books and tea.")
     assert find(text="somewhere for the homeless") == []
     club.description = "A warm room for people who are homeless."
     club.save()
     assert names(find(text="somewhere for the homeless")) == ["Reading club"]
+
+
+def test_the_index_sees_services_added_closed_moved_refiled_and_deleted_after_it_was_built():
+    bank = make.service("Food bank", "food_bank")
+    assert names(find(needs=("food_bank",))) == ["Food bank"]
+    make.service("New pantry", "food_bank")
+    assert sorted(names(find(needs=("food_bank",)))) == ["Food bank", "New pantry"]
+    bank.status = "temporarily closed"
+    bank.save()
+    assert names(find(needs=("food_bank",))) == ["New pantry"]
+    pantry = Service.objects.get(name="New pantry")
+    location = pantry.service_at_locations.get().location
+    location.latitude += 10 * MILE
+    location.save()
+    assert find(needs=("food_bank",), near=HOME) == []
+    Attribute.objects.filter(link_id=pantry.id).delete()
+    assert find(needs=("food_bank",)) == []
+    Schedule.objects.create(service=pantry, freq="WEEKLY", byday="SA")
+    assert names(find(open_on="SA")) == ["New pantry"]
+    pantry.delete()
+    assert find(open_on="SA") == []
+
+
+def test_a_write_without_signals_is_seen_once_it_records_a_change():
+    make.service("Food bank", "food_bank")
+    assert names(find(needs=("food_bank",))) == ["Food bank"]
+    # A write that sends no signals must record the change itself (search_index.changed):
+    # until then this process searches the index as it built it.
+    Service.objects.filter(name="Food bank").update(status="defunct")
+    assert names(find(needs=("food_bank",))) == ["Food bank"]
+    search_index.changed()
+    assert find(needs=("food_bank",)) == []
 
 
 def test_the_stronger_match_ranks_first():
@@ -95,12 +129,11 @@ def test_distance_keeps_services_within_the_radius_nearest_first():
     assert results[1].miles == pytest.approx(2.0, abs=0.02)
 
 
-def test_text_near_a_point_ranks_the_best_nearby_not_the_best_nationally(monkeypatch):
-    monkeypatch.setattr("upstream.service.directory.search.CANDIDATES_TEXT", 1)
+def test_text_near_a_point_ranks_the_best_nearby_not_the_best_nationally():
     make.service("Debt advice far away", "debt_advice", at=(HOME.latitude + 30 * MILE,
                                                              HOME.longitude))
     make.service("Money help nearby", "debt_advice", at=(HOME.latitude + MILE, HOME.longitude))
-    assert names(find(text="debt")) == ["Debt advice far away"]
+    assert names(find(text="debt")) == ["Debt advice far away", "Money help nearby"]
     assert names(find(text="debt", near=HOME)) == ["Money help nearby"]
 
 

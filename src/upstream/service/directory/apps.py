@@ -7,5 +7,6 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Community service directory"
 
     def ready(self):
-        # The search-only word index (search_index.py, ADR 0018) and what keeps it current.
+        # The search index (search_index.py, ADR 0018), its generation table and what keeps it
+        # current.
         from upstream.service.directory import search_index, signals  # noqa: F401

@@ -7,64 +7,49 @@ capacity; ranked, with the facts that say why each one matched.
   debt advice and housing advice) and services filed under those terms score by how strongly
   the text spoke of them; the text's own words also count where they start a word of the
   service's name (more) or description (less), so feeds that file nothing under the taxonomy
-  are still found.
-- **Distance** from a point (the centroid of the person's postcode): a bounding box on the
-  indexed latitude and longitude of the services' locations, then haversine in Python for the
-  few inside; a service's distance is that of its nearest location.
+  are still found. Only services that score are found.
+- **Distance** from a point (the centroid of the person's postcode): locations inside the box
+  around it, then within the radius by haversine; a service's distance is that of its nearest
+  location.
 - **Eligibility**: age within ``minimum_age``/``maximum_age``; services restricted (eligibility
   attributes ``sex:<code>`` / ``condition:<code>``) to another sex or to conditions the person
   does not have are left out.
 - **Opening day** (a schedule with that day in ``byday``) and **accepting referrals**.
 
 Ranking: the score (need filter matches are all equal; text raises it), then services accepting
-referrals before the rest, then the nearest, then the shortest wait, then the name. Scoring
-and filtering happen in the database; only the page of results is loaded with its details.
+referrals before the rest, then the nearest, then the shortest wait, then the name and id.
+Without text or distance: accepting referrals, then not accepting, then not known; then the
+shortest wait, the name and id. Scoring, filtering and ranking run on the in-memory index of
+the directory (``search_index``, the same on SQLite and PostgreSQL); only the page of results is
+loaded from the database with its details.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
 
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    Value,
-)
-from django.db.models.functions import Coalesce
+import numpy as np
+from django.db.models import Q, prefetch_related_objects
 
+from upstream.service.directory import search_index
 from upstream.service.directory.models import (
-    Attribute,
     Location,
     Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from upstream.service.directory.search_index import ServiceWord
+from upstream.service.directory.search_index import EARTH_RADIUS_MILES
 from upstream.standards import opening_times, taxonomy
 from upstream.standards.taxonomy import ELIGIBILITY_CONDITIONS, ELIGIBILITY_SEX, Term
 
-EARTH_RADIUS_MILES = 3958.8
-MILES_PER_DEGREE_LATITUDE = 69.05
 DEFAULT_RADIUS_MILES = 5.0
 MOST_RESULTS = 20
 MOST_WORDS = 6
 WORDS_PER_TERM = 2
-CLOSED = (Service.Status.INACTIVE, Service.Status.DEFUNCT, Service.Status.TEMPORARILY_CLOSED)
-"""Statuses never found (every other status is ``active``)."""
-CANDIDATES_NEAR = 3000
-"""At most this many services in the distance box are measured."""
-CANDIDATES_TEXT = 2000
-"""Free text ranks at most this many best-scoring services (ties at the cut fall either way)."""
 
 _STOPWORDS = frozenset("""
 a about after all also am an and any are as at back be been being but by can cant could day
@@ -124,34 +109,6 @@ def haversine_miles(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _box(centre: Point, miles: float, prefix: str = "") -> Q:
-    """Locations (``prefix`` + ``location__``) inside the box around ``centre``."""
-    dlat = miles / MILES_PER_DEGREE_LATITUDE
-    dlon = miles / (MILES_PER_DEGREE_LATITUDE * max(math.cos(math.radians(centre.latitude)), 0.01))
-    return Q(**{f"{prefix}location__latitude__range": (centre.latitude - dlat,
-                                                        centre.latitude + dlat),
-                f"{prefix}location__longitude__range": (centre.longitude - dlon,
-                                                         centre.longitude + dlon)})
-
-
-def _service_ids_with(term_ids) -> Attribute:
-    return Attribute.objects.filter(link_entity="service",
-                                    taxonomy_term_id__in=term_ids).values("link_id")
-
-
-def _has_term(term_ids) -> Exists:
-    return Exists(Attribute.objects.filter(link_entity="service", link_id=OuterRef("pk"),
-                                           taxonomy_term_id__in=term_ids))
-
-
-def _term_ids(codes) -> dict[str, list]:
-    ids: dict[str, list] = defaultdict(list)
-    for pk, code in TaxonomyTerm.objects.filter(code__in=list(codes)).order_by().values_list(
-            "id", "code"):
-        ids[code].append(pk)
-    return ids
-
-
 def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[str]]:
     """What free text asks for: term code → weight, term code → the phrases that said so, and
     the words to look for in names and descriptions. A sub-theme spoken of directly weighs
@@ -161,7 +118,8 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
     that file services under no taxonomy are searched in the same everyday terms."""
     weights: dict[str, int] = {}
     phrases: dict[str, list[str]] = defaultdict(list)
-    for match in taxonomy.match_text(text):
+    matches = taxonomy.match_text(text)
+    for match in matches:
         direct = match.term.parent is not None
         for code in [match.term.code] if direct else taxonomy.descendants([match.term.code]):
             weights[code] = max(weights.get(code, 0),
@@ -169,48 +127,13 @@ def text_weights(text: str) -> tuple[dict[str, int], dict[str, list[str]], list[
             phrases[code].extend(p for p in match.phrases if p not in phrases[code])
     words = [w for w in dict.fromkeys(taxonomy.tokens(text))
              if len(w) >= 4 and w not in _STOPWORDS][:MOST_WORDS]
-    for match in taxonomy.match_text(text):
+    for match in matches:
         if match.term.parent is None:
             continue
         synonyms = [tokens[0] for tokens in map(taxonomy.tokens, match.term.synonyms)
                     if len(tokens) == 1 and len(tokens[0]) >= 4]
         words += [w for w in dict.fromkeys(synonyms) if w not in words][:WORDS_PER_TERM]
     return weights, phrases, words[:MOST_WORDS + 2 * WORDS_PER_TERM]
-
-
-def _starting(word: str, prefix: str = "") -> Q:
-    """Index words starting with ``word``: a range, which both databases serve from the index
-    (tokens are lower-case letters and digits, and "{" sorts after "z")."""
-    return Q(**{f"{prefix}word__gte": word, f"{prefix}word__lt": word + "{"})
-
-
-def _text_scores(weights: dict[str, int], term_ids: dict[str, list],
-                 words: list[str], among: set | None = None) -> dict:
-    """Service id → score for free text, from the two indexes: each weight group of matched
-    terms the service is filed under counts its weight once; each word counts 2 when a word of
-    the name starts with it, 1 when only the description's does. ``among``: only these
-    services (those near a point), looked up by service rather than by word."""
-    weight_of = {pk: weights[code] for code, pks in term_ids.items() if code in weights
-                 for pk in pks}
-    scores: dict = defaultdict(int)
-    counted = set()
-    filed = Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=list(weight_of))
-    worded = ServiceWord.objects.filter(reduce(operator.or_, map(_starting, words or [""])))
-    if among is not None:
-        filed, worded = filed.filter(link_id__in=among), worded.filter(service_id__in=among)
-    for service_id, term in filed.values_list("link_id", "taxonomy_term_id"):
-        if (service_id, weight_of[term]) not in counted:
-            counted.add((service_id, weight_of[term]))
-            scores[service_id] += weight_of[term]
-    best: dict = {}
-    if words:
-        for service_id, word, weight in worded.values_list("service_id", "word", "weight"):
-            for asked in words:
-                if word.startswith(asked) and weight > best.get((service_id, asked), 0):
-                    best[(service_id, asked)] = weight
-    for (service_id, _), weight in best.items():
-        scores[service_id] += weight
-    return scores
 
 
 def _eligibility_codes(query: Query) -> tuple[list[str], list[str], list[str]]:
@@ -224,38 +147,40 @@ def _eligibility_codes(query: Query) -> tuple[list[str], list[str], list[str]]:
     return other_sex, others, own
 
 
-def _ids(term_ids: dict[str, list], codes) -> list:
-    return [pk for code in codes for pk in term_ids.get(code, [])]
+def _text_scores(index: search_index.Index, weights: dict[str, int],
+                 words: list[str]) -> np.ndarray:
+    """Per service, the score for free text: each group of matched terms of equal weight that
+    the service is filed under counts that weight once; each word counts 2 when a word of the
+    name starts with it, 1 when only the description's does."""
+    scores = np.zeros(len(index), dtype=np.int64)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for code, weight in weights.items():
+        groups[weight].append(code)
+    for weight, codes in groups.items():
+        scores += weight * index.filed_under(codes)
+    for word in words:
+        scores += index.word_weight(word)
+    return scores
 
 
-def _filtered(query: Query, term_ids: dict[str, list], candidates: list | None):
-    # "Not closed" rather than "active": almost every service is active, and a condition the
-    # status index cannot serve lets SQLite drive the query from the term index instead.
-    services = Service.objects.exclude(status__in=CLOSED)
+def _eligible(index: search_index.Index, query: Query) -> np.ndarray:
+    """Services the query's filters keep: need, accepting referrals, open on the day, age, and
+    not restricted to another sex or to conditions the person does not have."""
+    keep = np.ones(len(index), dtype=bool)
     if query.needs:
-        services = services.filter(id__in=_service_ids_with(
-            _ids(term_ids, taxonomy.descendants(query.needs))))
-    if candidates is not None:
-        services = services.filter(id__in=candidates)
+        keep &= index.filed_under(taxonomy.descendants(query.needs))
     if query.accepting_only:
-        services = services.filter(accepting_referrals=True)
+        keep &= index.accepting == 0
     if query.open_on:
-        day = query.open_on.upper()
-        services = services.filter(
-            Exists(Schedule.objects.filter(service=OuterRef("pk"), byday__contains=day))
-            | Exists(Schedule.objects.filter(service_at_location__service=OuterRef("pk"),
-                                             byday__contains=day)))
+        keep &= index.open_on(query.open_on.upper())
     if query.age is not None:
-        services = services.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age))
+        keep &= ~(index.minimum_age > query.age) & ~(index.maximum_age < query.age)
     other_sex, other_conditions, own_condition = _eligibility_codes(query)
-    if _ids(term_ids, other_sex):
-        services = services.exclude(_has_term(_ids(term_ids, other_sex)))
-    if _ids(term_ids, other_conditions):
-        services = services.exclude(_has_term(_ids(term_ids, other_conditions))
-                                    & ~_has_term(_ids(term_ids, own_condition)))
-    return services
+    if other_sex:
+        keep &= ~index.filed_under(other_sex)
+    if other_conditions:
+        keep &= ~(index.filed_under(other_conditions) & ~index.filed_under(own_condition))
+    return keep
 
 
 def search(query: Query, at: datetime) -> list[Result]:
@@ -263,59 +188,47 @@ def search(query: Query, at: datetime) -> list[Result]:
     its next opening after ``at`` (a naive local datetime). Unknown need codes raise
     ``KeyError``."""
     weights, phrases, words = text_weights(query.text) if query.text.strip() else ({}, {}, [])
-    needs = taxonomy.descendants(query.needs)
-    term_ids = _term_ids({*needs, *weights, *(c for codes in _eligibility_codes(query)
-                                              for c in codes)})
-    scores, candidates = {}, None
+    index = search_index.current()
+    keep = _eligible(index, query)
+    scores = np.zeros(len(index), dtype=np.int64)
     if query.text.strip():
-        # Near a point, the best services inside its box, not the best nationally.
-        among = set(ServiceAtLocation.objects.filter(_box(query.near, query.within_miles))
-                    .values_list("service_id", flat=True)) if query.near else None
-        scores = _text_scores(weights, term_ids, words, among)
-        candidates = heapq.nlargest(CANDIDATES_TEXT, scores, key=scores.__getitem__)
-    services = _filtered(query, term_ids, candidates)
+        scores = _text_scores(index, weights, words)
+        keep &= scores > 0
     if query.near:
-        ranked = _nearest(services, query, scores)
-    elif candidates is None:
-        ranked = [(pk, 0, None) for pk in services.order_by(
-            F("accepting_referrals").desc(nulls_last=True),
-            Coalesce("waiting_time_days", Value(10_000)), "name", "id",
-        ).values_list("id", flat=True)[:query.limit]]
+        found, miles, rows = index.within(query.near.latitude, query.near.longitude,
+                                           query.within_miles)
+        chosen = keep[found]
+        found, miles, rows = found[chosen], miles[chosen], rows[chosen]
+        order = np.lexsort((index.rank[found], miles, index.accepting[found] != 0,
+                            -scores[found]))[:query.limit]
+        ranked = [(int(found[k]), int(scores[found[k]]),
+                   (float(miles[k]), index.location_id(rows[k]))) for k in order]
     else:
-        rows = services.values_list("id", "accepting_referrals", "waiting_time_days", "name")
-        ranked = [(r[0], scores[r[0]], None) for r in sorted(rows, key=lambda r: (
-            -scores[r[0]], r[1] is not True, r[2] if r[2] is not None else 10_000, r[3],
-            str(r[0])))[:query.limit]]
-    return _results(ranked, query, weights, phrases, words, at)
+        found = np.flatnonzero(keep)
+        if query.text.strip():  # by score, then rank (below len(index)): one sort key
+            order = _smallest(index.rank[found] - scores[found] * len(index), query.limit)
+        else:
+            order = _smallest(index.need_rank[found], query.limit)
+        ranked = [(int(found[k]), int(scores[found[k]]), None) for k in order]
+    return _results(index, ranked, query, weights, phrases, words, at)
 
 
-def _nearest(services, query: Query, scores: dict) -> list[tuple]:
-    """Rank the services with a location within the radius: the box on the indexed latitude
-    and longitude in the query (one row per service and location inside it), then haversine."""
-    rows = services.filter(_box(query.near, query.within_miles, "service_at_locations__")
-                           ).values_list(
-        "id", "accepting_referrals", "waiting_time_days", "name",
-        "service_at_locations__location_id", "service_at_locations__location__latitude",
-        "service_at_locations__location__longitude")[:CANDIDATES_NEAR]
-    nearest: dict = {}
-    facts: dict = {}
-    for pk, accepting, waiting, name, location_id, lat, lon in rows:
-        score = scores.get(pk, 0)
-        miles = haversine_miles(query.near, Point(lat, lon))
-        if miles <= query.within_miles and (pk not in nearest or miles < nearest[pk][0]):
-            nearest[pk] = (miles, location_id)
-            facts[pk] = (score, accepting, waiting, name)
-    ranked = sorted(nearest, key=lambda pk: (
-        -facts[pk][0], facts[pk][1] is not True, nearest[pk][0],
-        facts[pk][2] if facts[pk][2] is not None else 10_000, facts[pk][3]))
-    return [(pk, facts[pk][0], nearest[pk]) for pk in ranked[:query.limit]]
-
+def _smallest(values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` smallest ``values``, smallest first."""
+    if len(values) > count:
+        some = np.argpartition(values, count)[:count]
+        return some[np.argsort(values[some])]
+    return np.argsort(values)
 
 def restriction(term: TaxonomyTerm) -> str:
     """An eligibility term in words: "Women only", "People with diabetes"."""
-    kind, _, code = term.code.partition(":")
+    return _restriction(term.code, term.name)
+
+
+def _restriction(code: str, name: str) -> str:
+    kind, _, value = code.partition(":")
     names = ELIGIBILITY_SEX if kind == "sex" else ELIGIBILITY_CONDITIONS
-    return names.get(code, term.name)
+    return names.get(value, name)
 
 
 def schedule_rules(schedules) -> list[opening_times.Rule]:
@@ -325,41 +238,48 @@ def schedule_rules(schedules) -> list[opening_times.Rule]:
         valid_to=s.valid_to, opens_at=s.opens_at, closes_at=s.closes_at) for s in schedules]
 
 
-def _results(ranked, query, weights, phrases, words, at) -> list[Result]:
-    ids = [pk for pk, _, _ in ranked]
+def _results(index: search_index.Index, ranked, query, weights, phrases, words, at
+             ) -> list[Result]:
+    """The ``ranked`` services (index position, score, (miles, location id) or None) with
+    their details: the records from the database, the terms they are filed under from the
+    index."""
+    ids = [index.service_id(i) for i, _, _ in ranked]
     if not ids:
         return []
-    sites = ServiceAtLocation.objects.select_related("location").prefetch_related(
-        "location__addresses")
-    services = Service.objects.filter(id__in=ids).select_related("organization").prefetch_related(
-        Prefetch("service_at_locations", queryset=sites))
-    by_id = {s.id: s for s in services}
+    by_id = {s.id: s for s in Service.objects.filter(id__in=ids).select_related("organization")}
+    sites = list(ServiceAtLocation.objects.filter(service_id__in=ids).select_related("location"))
+    site_of = {sal.id: sal.service_id for sal in sites}
+    locations = defaultdict(dict)
+    for sal in sites:
+        locations[sal.service_id][sal.location_id] = sal.location
     schedules = defaultdict(list)
-    for schedule in Schedule.objects.filter(service_id__in=ids):
-        schedules[schedule.service_id].append(schedule)
-    for schedule in Schedule.objects.filter(service_at_location__service_id__in=ids).annotate(
-            owner=F("service_at_location__service_id")):
-        schedules[schedule.owner].append(schedule)
-    attributes = defaultdict(list)
-    for attribute in Attribute.for_records("service", ids):
-        attributes[attribute.link_id].append(attribute)
+    for schedule in Schedule.objects.filter(Q(service_id__in=ids)
+                                            | Q(service_at_location_id__in=list(site_of))):
+        if schedule.service_id in by_id:
+            schedules[schedule.service_id].append(schedule)
+        if schedule.service_at_location_id in site_of:
+            schedules[site_of[schedule.service_at_location_id]].append(schedule)
     asked = taxonomy.descendants(query.needs) if query.needs else set()
     results = []
-    for pk, score, near in ranked:
-        service = by_id[pk]
-        codes = [a.taxonomy_term.code for a in attributes[pk]]
+    for (position, score, near), pk in zip(ranked, ids, strict=True):
+        service = by_id.get(pk)
+        if service is None:  # deleted by a write that did not record a change (search_index)
+            continue
+        codes = index.codes_of(position)
         terms = [taxonomy.TERMS[c] for c in codes
                  if c in taxonomy.TERMS and (c in asked or c in weights)]
-        restrictions = [restriction(a.taxonomy_term) for a in attributes[pk]
-                        if a.taxonomy_term.code.startswith(("sex:", "condition:"))]
+        restrictions = [_restriction(c, index.term_names[c]) for c in codes
+                        if c.startswith(("sex:", "condition:"))]
         own_words = {*taxonomy.tokens(service.name), *taxonomy.tokens(service.description)}
-        locations = {sal.location_id: sal.location for sal in service.service_at_locations.all()}
+        shown = (locations[pk].get(near[1]) if near
+                 else next(iter(locations[pk].values()), None))
         results.append(Result(
             service=service, score=score, terms=terms,
             phrases=list(dict.fromkeys(p for c in codes for p in phrases.get(c, []))),
             words=[w for w in words if any(t.startswith(w) for t in own_words)],
             miles=near[0] if near else None,
-            location=locations.get(near[1]) if near else next(iter(locations.values()), None),
+            location=shown,
             next_opening=opening_times.soonest(schedule_rules(schedules[pk]), at),
             restrictions=restrictions))
+    prefetch_related_objects([r.location for r in results if r.location], "addresses")
     return results
