@@ -83,5 +83,6 @@ def service_rows(services_) -> list[dict]:
         s.accepting_referrals), "wait": (f"{s.waiting_time_days} days"
                                          if s.waiting_time_days is not None else "Not known"),
              "verified": long_date(s.last_verified, empty="Never"),
-             "href": reverse("connect:partner_service", args=[s.pk])}
+             "href": reverse("connect:partner_service", args=[s.pk]),
+             "hours_href": reverse("connect:partner_opening_times", args=[s.pk])}
             for s in services_]

@@ -6,7 +6,10 @@
   checked against the declared moves, timestamped, kept as a ``ReferralEvent`` and audited.
 - ``update_capacity``: a partner updates their own organisation's service (accepting
   referrals, waiting time), which sets the record's verification date. The one place this app
-  writes to the directory's models.
+  writes to the directory's models, with ``update_opening_times``.
+- ``update_opening_times``: a partner replaces their own service's weekly opening times, which
+  sets the verification date. The times they set are kept by later imports of the service's
+  feed (ADR 0021): a service's opening times come from one place.
 - ``awaiting_response``: referrals the organisation has not answered in
   ``NO_RESPONSE_DAYS`` days, for the plan page and the worker's Today list.
 """
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
-from upstream.service.directory.models import Service
+from upstream.service.directory.models import Schedule, Service
 from upstream.service.engagement.services import EpisodeNotOpen
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import OPEN as OPEN_EPISODE
@@ -166,4 +169,47 @@ def update_capacity(service: Service, *, by, accepting_referrals: bool | None,
     locked.save(update_fields=["accepting_referrals", "waiting_time_days",
                                "capacity_updated_at", "last_verified"])
     record(by, Action.CHANGE, locked, detail="capacity confirmed by the organisation")
+    return locked
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""HSDS ``byday`` codes, Monday first."""
+
+
+def organisation_hours(service: Service):
+    """The service's own weekly opening times (not those of its locations): the schedules
+    ``update_opening_times`` replaces."""
+    return Schedule.objects.filter(service=service, location__isnull=True,
+                                   service_at_location__isnull=True)
+
+
+@transaction.atomic
+def update_opening_times(service: Service, *, by,
+                         hours: dict[str, tuple[datetime.time, datetime.time]],
+                         today: datetime.date | None = None) -> Service:
+    """A partner sets their service's weekly opening times, ``{weekday code: (opens, closes)}``
+    (one session a day; days not given are closed). They replace the service's own schedules
+    (``organisation_hours``), whether entered here or imported, as schedules entered in
+    Upstream, which the feed's next import keeps (``directory.importer``); sets
+    ``last_verified`` (today). Raises ``NotTheirs`` for another organisation's service and
+    ``ValueError`` for no days, an unknown day, or a session that does not close after it
+    opens."""
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    if not partner_services(by).filter(pk=locked.pk).exists():
+        raise NotTheirs("You can only update your own organisation's services")
+    if not hours:
+        raise ValueError("Enter the opening times for at least one day")
+    for day, (opens, closes) in hours.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"{day!r} is not a day of the week")
+        if not opens < closes:
+            raise ValueError(f"{day}: the closing time must be after the opening time")
+    organisation_hours(locked).delete()
+    Schedule.objects.bulk_create(
+        Schedule(service=locked, freq=Schedule.Frequency.WEEKLY, byday=day, opens_at=opens,
+                 closes_at=closes) for day in WEEKDAYS if day in hours
+        for opens, closes in [hours[day]])
+    locked.last_verified = today or timezone.localdate()
+    locked.save(update_fields=["last_verified"])
+    record(by, Action.CHANGE, locked, detail="opening times set by the organisation")
     return locked
