@@ -290,6 +290,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
 UPSTREAM_DEFAULT_CASELOAD_LIMIT = 25
 UPSTREAM_DEFAULT_ATTEMPTS_PROMPT = 6
 UPSTREAM_NO_CONTACT_DAYS = 14
+# A community referral still "requested" this many days after it was sent is flagged as having
+# no response; each team may change it (Team.no_response_after_days; ADR 0021).
+UPSTREAM_DEFAULT_NO_RESPONSE_DAYS = int(os.environ.get("UPSTREAM_DEFAULT_NO_RESPONSE_DAYS", "5"))
 
 # GOV.UK Notify (outreach/notify.py, ADR 0009).
 UPSTREAM_NOTIFY_API_KEY = os.environ.get("UPSTREAM_NOTIFY_API_KEY", "")

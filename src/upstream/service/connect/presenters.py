@@ -17,7 +17,7 @@ from .states import Side, Status, moves_from
 
 def _flag(referral: CommunityReferral, today: datetime.date):
     if services.no_response(referral, today):
-        return no_response_tag(services.NO_RESPONSE_DAYS)
+        return no_response_tag(services.no_response_days(referral))
     return None
 
 

@@ -10,15 +10,18 @@
 - ``update_opening_times``: a partner replaces their own service's weekly opening times, which
   sets the verification date. The times they set are kept by later imports of the service's
   feed (ADR 0021): a service's opening times come from one place.
-- ``awaiting_response``: referrals the organisation has not answered in
-  ``NO_RESPONSE_DAYS`` days, for the plan page and the worker's Today list.
+- ``awaiting_response``: referrals the organisation has not answered within the referring
+  team's ``Team.no_response_after_days`` (default ``UPSTREAM_DEFAULT_NO_RESPONSE_DAYS``), for
+  the plan page and the worker's Today list.
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from upstream.service.accounts.models import Team
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
 from upstream.service.directory.models import Schedule, Service
@@ -30,10 +33,6 @@ from upstream.standards.vocabularies import NEEDS
 
 from .models import CommunityReferral, ReferralEvent, SharedDetail, partner_organisations
 from .states import MOVES, IllegalMove, Side, Status
-
-NO_RESPONSE_DAYS = 5
-"""A referral still 'requested' this many days after it was sent is flagged as having no
-response, on the plan and on the worker's Today list (ADR 0021)."""
 
 
 class NoConsent(ValueError):
@@ -125,10 +124,17 @@ def move(referral: CommunityReferral, name: str, *, by, side: Side, note: str = 
     return current
 
 
+def no_response_days(referral: CommunityReferral) -> int:
+    """After how many days without a response the referral is flagged: its referring team's
+    setting (``Team.no_response_after_days``)."""
+    return referral.episode.team.no_response_after_days
+
+
 def response_due_on(referral: CommunityReferral) -> datetime.date:
-    """The day a referral without a response starts being flagged: ``NO_RESPONSE_DAYS`` after
+    """The day a referral without a response starts being flagged: ``no_response_days`` after
     the (local) day it was sent."""
-    return timezone.localdate(referral.referred_at) + datetime.timedelta(days=NO_RESPONSE_DAYS)
+    return (timezone.localdate(referral.referred_at)
+            + datetime.timedelta(days=no_response_days(referral)))
 
 
 def no_response(referral: CommunityReferral, today: datetime.date) -> bool:
@@ -137,12 +143,18 @@ def no_response(referral: CommunityReferral, today: datetime.date) -> bool:
 
 
 def awaiting_response(referrals, today: datetime.date):
-    """Of ``referrals`` (a queryset), those with ``no_response`` on ``today``, oldest first."""
-    sent_before = datetime.datetime.combine(
-        today - datetime.timedelta(days=NO_RESPONSE_DAYS - 1), datetime.time.min,
-        tzinfo=timezone.get_current_timezone())
-    return referrals.filter(status=Status.REQUESTED,
-                            referred_at__lt=sent_before).order_by("referred_at", "id")
+    """Of ``referrals`` (a queryset), those with ``no_response`` on ``today``, oldest first:
+    one condition per referring team, each with its own number of days."""
+    requested = referrals.filter(status=Status.REQUESTED)
+    teams = Team.objects.filter(pk__in=requested.values("episode__team")).values_list(
+        "pk", "no_response_after_days")
+    late = Q(pk__in=[])
+    for team_id, days in teams:
+        sent_before = datetime.datetime.combine(
+            today - datetime.timedelta(days=days - 1), datetime.time.min,
+            tzinfo=timezone.get_current_timezone())
+        late |= Q(episode__team_id=team_id, referred_at__lt=sent_before)
+    return requested.filter(late).select_related("episode__team").order_by("referred_at", "id")
 
 
 def partner_services(user):

@@ -127,7 +127,7 @@ def cancel(request, community_referral_id: int):
 def partner_referrals(request):
     """The referrals addressed to the partner's organisations, newest first, in pages."""
     page = sequence_page(request, CommunityReferral.objects.for_partner(request.user)
-                         .select_related("episode").order_by("-referred_at", "-id"),
+                         .select_related("episode__team").order_by("-referred_at", "-id"),
                          noun=("referral", "referrals"))
     listed(request, "connect.partner_referrals", [r.episode.person_id for r in page.rows])
     return render(request, "connect/partner_referrals.jinja", {
