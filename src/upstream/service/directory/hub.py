@@ -168,6 +168,51 @@ def _nearby(home: Point, sites_by_service: dict, service_ids, miles: float) -> i
                if any(haversine_miles(home, p) <= miles for p in sites_by_service.get(s, ())))
 
 
+def _area_counts(episode_themes, homes, referrals, service_themes, active) -> tuple:
+    """``{(theme, district): count}`` of episodes, community referrals, active services and
+    those accepting referrals (``area_of`` for people; ``_service_areas`` for services)."""
+    demand, community = defaultdict(int), defaultdict(int)
+    for episode_id, found in episode_themes.items():
+        for theme in found:
+            demand[(theme, area_of(homes[episode_id]))] += 1
+    for service_id, home in referrals.order_by().values_list("service_id",
+                                                             "episode__person__postcode"):
+        for theme in service_themes.get(service_id, ()):
+            community[(theme, area_of(home))] += 1
+    service_areas = _service_areas([s["id"] for s in active])
+    services, accepting = defaultdict(int), defaultdict(int)
+    for s in active:
+        for theme in service_themes.get(s["id"], ()):
+            for area in service_areas[s["id"]]:
+                services[(theme, area)] += 1
+                accepting[(theme, area)] += bool(s["accepting_referrals"])
+    return demand, community, services, accepting
+
+
+def _within(episode_themes, homes, service_themes, active, miles: float, centroids) -> dict:
+    """``{(theme, district): [none, little, enough]}``: episodes placed at their home
+    postcode's centroid (``centroids``) by how many open services (active, not closed to
+    referrals) of each of their needs' themes have a site within ``miles``."""
+    within: dict = defaultdict(lambda: [0, 0, 0])
+    if not centroids:
+        return within
+    open_ids = defaultdict(list)
+    for s in active:
+        if s["accepting_referrals"] is not False:
+            for theme in service_themes.get(s["id"], ()):
+                open_ids[theme].append(s["id"])
+    sites = _sites([s["id"] for s in active])
+    for episode_id, found in episode_themes.items():
+        home = centroids.get(homes[episode_id])
+        if home is None:
+            continue
+        for theme in found:
+            near = _nearby(Point(*home), sites, open_ids[theme], miles)
+            band = 0 if near == 0 else 1 if near < LITTLE_PROVISION else 2
+            within[(theme, area_of(homes[episode_id]))][band] += 1
+    return within
+
+
 def _months(today: datetime.date) -> list[datetime.date]:
     first = today.replace(day=1)
     return [first - relativedelta(months=n) for n in range(VOLUME_MONTHS - 1, -1, -1)]
@@ -186,38 +231,12 @@ def build(teams, *, scope: str, today: datetime.date, miles: int = DEFAULT_MILES
     episode_themes = _episode_themes(teams)
     homes = dict(Episode.objects.filter(pk__in=list(episode_themes)).order_by()
                  .values_list("id", "person__postcode"))
-    demand_by_area: dict = defaultdict(int)
-    for episode_id, found in episode_themes.items():
-        for theme in found:
-            demand_by_area[(theme, area_of(homes[episode_id]))] += 1
-    community_by_area: dict = defaultdict(int)
     referrals = CommunityReferral.objects.filter(episode__team__in=teams)
-    for service_id, home in referrals.order_by().values_list("service_id",
-                                                             "episode__person__postcode"):
-        for theme in service_themes.get(service_id, ()):
-            community_by_area[(theme, area_of(home))] += 1
-    active_ids = [s["id"] for s in active]
-    service_areas = _service_areas(active_ids)
-    services_by_area, accepting_by_area = defaultdict(int), defaultdict(int)
-    for s in active:
-        for theme in service_themes.get(s["id"], ()):
-            for area in service_areas[s["id"]]:
-                services_by_area[(theme, area)] += 1
-                accepting_by_area[(theme, area)] += bool(s["accepting_referrals"])
-    open_ids = {theme: [s["id"] for s in active if theme in service_themes.get(s["id"], ())
-                        and s["accepting_referrals"] is not False] for theme in themes}
-    centroids = (postcode_directory.centroids(homes.values())
-                 if postcode_directory is not None and postcode_directory.available else {})
-    sites = _sites(active_ids) if centroids else {}
-    within: dict = defaultdict(lambda: [0, 0, 0])  # (theme, area): none, little, enough
-    for episode_id, found in episode_themes.items():
-        home = centroids.get(homes[episode_id])
-        if home is None:
-            continue
-        for theme in found:
-            near = _nearby(Point(*home), sites, open_ids[theme], miles)
-            band = 0 if near == 0 else 1 if near < LITTLE_PROVISION else 2
-            within[(theme, area_of(homes[episode_id]))][band] += 1
+    demand_by_area, community_by_area, services_by_area, accepting_by_area = _area_counts(
+        episode_themes, homes, referrals, service_themes, active)
+    placed = postcode_directory is not None and postcode_directory.available
+    within = _within(episode_themes, homes, service_themes, active, miles,
+                     postcode_directory.centroids(homes.values()) if placed else {})
     services, accepting, waits, stale = (defaultdict(int), defaultdict(int),
                                          defaultdict(list), defaultdict(int))
     cutoff = today - STALE_AFTER
@@ -345,8 +364,7 @@ def build(teams, *, scope: str, today: datetime.date, miles: int = DEFAULT_MILES
         distance_rows)
     area_uri, area_alt = _area_chart(pairs, shown)
     return Hub(scope, demand_supply, volume_table, gaps, stale_table, stale_services, uri, alt,
-               by_area, area_uri, area_alt, distance, miles,
-               postcode_directory is not None and postcode_directory.available)
+               by_area, area_uri, area_alt, distance, miles, placed)
 
 
 def _chart(themes, shown) -> tuple[str, str]:
