@@ -1,7 +1,8 @@
 """Benchmark the open directory API (``/oruk/``) on a directory of ``--services`` services.
 
 Run: ``.venv/bin/python tests/benchmarks/bench_oruk.py --services 10000 --repeats 20``
-(add ``--database-url postgres://...`` for PostgreSQL; the database is emptied and migrated).
+(add ``--database-url postgres://...`` for PostgreSQL; the database is emptied and migrated;
+``--without-name-indexes`` drops the listings' ``(name, id)`` indexes, to measure them).
 
 By default it migrates a fresh SQLite file (``var/bench/oruk.sqlite3``, replaced each run) and
 bulk-creates the directory: organisations of 10 services each, every service at its own
@@ -119,6 +120,8 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--without-name-indexes", action="store_true",
+                        help="drop the (name, id) indexes first, to measure what they save")
     args = parser.parse_args()
     _setup(args.database_url)
 
@@ -131,6 +134,13 @@ def main() -> int:
 
     started = time.perf_counter()
     ids = build(args.services)
+    if args.without_name_indexes:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for index in ("directory_service_name_id", "directory_org_name_id",
+                          "directory_taxonomy_name_id", "directory_term_name_id"):
+                cursor.execute(f"DROP INDEX {index}")
     print(f"built {args.services:,} services on {connection.vendor} in "
           f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
     centroids = Path(tempfile.mkdtemp()) / "postcodes.csv"
@@ -151,6 +161,9 @@ def main() -> int:
         ("/oruk/service_at_locations", {"postcode": POSTCODE, "proximity": 5000},
          "/service_at_locations", "within 5 km, nearest first"),
         ("/oruk/services", {"day": "TU", "minimum_age": 16}, "/services", "day and age"),
+        ("/oruk/organizations", {}, "/organizations", "first page (50)"),
+        ("/oruk/organizations", {"page": max(1, middle_page // 10)}, "/organizations",
+         f"page {max(1, middle_page // 10)}"),
         (f"/oruk/services/{ids['service']}", {}, "/services/{id}", "one service"),
         (f"/oruk/organizations/{ids['organization']}", {}, "/organizations/{id}",
          "one organisation"),

@@ -85,3 +85,25 @@ def test_refer_accept_attend_and_see_it_on_the_plan(visit, make_user):
     expect(section).to_contain_text("Attending")
     expect(section).to_contain_text("attended")
     assert CommunityReferral.objects.get().status == "in-progress"
+
+
+def test_a_partner_sets_their_services_opening_times(visit, make_user):
+    partner = make_user("jo.partridge", Role.VCSE_PARTNER)
+    walking = make_service.service("Tuesday walking group", "loneliness", byday="TU")
+    PartnerMembership.objects.create(user=partner, organization=walking.organization)
+
+    organisation = visit("VCSE partner")
+    organisation.sign_in("jo.partridge")
+    organisation.goto("/connect/partner/services/")
+    organisation.follow("Opening times of Tuesday walking group")
+    assert organisation.heading() == "Opening times"
+    page = organisation.page
+    expect(page.get_by_label("Tuesday: opens")).to_have_value("09:30")
+    page.get_by_label("Thursday: opens").fill("18:30")
+    organisation.submit("Save opening times")  # no closing time: the error says so
+    expect(page.get_by_role("alert")).to_contain_text("Enter the time Thursday closes")
+    page.get_by_label("Thursday: closes").fill("20:00")
+    organisation.submit("Save opening times")
+    assert organisation.heading() == "Your services"
+    expect(page.locator("main")).to_contain_text("updated and verified today")
+    assert sorted(walking.schedules.values_list("byday", flat=True)) == ["TH", "TU"]

@@ -1,6 +1,6 @@
 """The staff directory pages in a browser (axe on every page): a link worker finds a service in
-the person's own words and opens it; a commissioner reads provision and gaps and downloads a
-table."""
+the person's own words and opens it; a commissioner reads provision and gaps, by postcode
+district and within a chosen distance of home, and downloads a table."""
 
 import pytest
 
@@ -9,12 +9,16 @@ from tests.factories.accounts import PathwayFactory, TeamFactory
 from tests.factories.referrals import episode
 from upstream.service.accounts.models import Role
 from upstream.service.referrals.states import Status
+from upstream.standards import postcode_directory
 
 pytestmark = pytest.mark.system
 
 
 @pytest.fixture
-def team(transactional_db):
+def team(transactional_db, settings, tmp_path):
+    settings.UPSTREAM_POSTCODE_DIRECTORY = tmp_path / "postcodes.sqlite3"
+    postcode_directory.write(settings.UPSTREAM_POSTCODE_DIRECTORY,
+                             [("LE1 1AA", 52.636, -1.139)])  # about 50 miles from the services
     found = TeamFactory(name="Leicester link workers",
                         pathway=PathwayFactory(name="Leicester social prescribing"))
     make_service.service("Citizens Advice debt clinic", "money_debt",
@@ -23,7 +27,7 @@ def team(transactional_db):
     make_service.service("Tuesday walking group", "loneliness",
                          description="A friendly walk in the park.", byday="TU")
     for _ in range(3):
-        episode(found, status=Status.REFERRED, needs=("money_debt",))
+        episode(found, status=Status.REFERRED, needs=("money_debt",), postcode="LE1 1AA")
     return found
 
 
@@ -54,6 +58,13 @@ def test_a_commissioner_reads_provision_and_gaps_and_downloads_a_table(visit, ma
     text = visitor.text()
     assert "Money, benefits and debt" in text
     assert "<10" in text  # 3 people needing money advice: shown as fewer than 10, never 3
+    assert "Demand and supply by need and postcode district" in text
+    visitor.page.get_by_label("Distance from home").select_option("25")
+    visitor.submit("Show")
+    distance = visitor.page.get_by_role("table", name="Needs with no or little provision within "
+                                                      "25 miles of home")
+    row = distance.get_by_role("row").filter(has_text="LE1")
+    assert row.get_by_role("cell").all_inner_texts() == ["LE1", "<10", "0", "<10"]
     download_link = visitor.page.get_by_role("link", name="CSV").first
     with visitor.page.expect_download() as download:
         download_link.click()

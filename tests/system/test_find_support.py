@@ -55,3 +55,19 @@ def test_a_person_finds_support_opens_it_and_downloads_the_leaflet(visit, direct
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert page.context.cookies() == []
+
+
+def test_too_many_searches_get_a_plain_page_that_passes_axe(visit, directory, settings):
+    from django.core.cache import cache
+
+    settings.UPSTREAM_FIND_SUPPORT_RATE = "1/min"
+    cache.clear()  # the cache table outlives other tests' database flushes
+    person = visit("person")
+    person.goto("/find-support/?need=money_debt")
+    assert "Riverside money advice" in person.text()
+    response = person.page.goto(person.url("/find-support/?need=money_debt"))
+    assert response.status == 429
+    person.check()  # axe on the refusal page
+    assert person.heading() == words.TOO_MANY_TITLE
+    person.follow(words.TOO_MANY_LINK)
+    assert person.heading() == words.FIND_TITLE

@@ -46,3 +46,22 @@ def test_a_file_without_coordinates_columns_is_refused(tmp_path):
 def test_without_a_lookup_file_nothing_is_found(tmp_path):
     lookup = PostcodeDirectory(tmp_path / "missing.sqlite3")
     assert not lookup.available and lookup.centroid("E1 6AN") is None
+
+
+def test_centroids_looks_up_many_at_once_keyed_as_given(tmp_path):
+    source = tmp_path / "onspd.csv"
+    source.write_text(ONSPD)
+    build(source, tmp_path / "postcodes.sqlite3")
+    lookup = PostcodeDirectory(tmp_path / "postcodes.sqlite3")
+    assert lookup.centroids(["e16an", "SW1A 1AA", "ZE3 9JZ", "nonsense", ""]) == {
+        "e16an": (51.517, -0.071), "SW1A 1AA": (51.501, -0.142)}
+    assert PostcodeDirectory(tmp_path / "missing.sqlite3").centroids(["E1 6AN"]) == {}
+
+
+@pytest.mark.parametrize("given,district", [
+    ("le1 6tp", "LE1"), ("SW1A 1AA", "SW1A"), ("E16AN", "E1"), ("EC1A 1BB", "EC1A"),
+    ("", ""), ("LE1 3CC", ""), ("not a postcode", "")])
+def test_district_is_the_outward_code_of_a_valid_postcode(given, district):
+    from upstream.standards.postcode import district as district_of
+
+    assert district_of(given) == district

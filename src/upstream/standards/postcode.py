@@ -17,3 +17,9 @@ def normalise(value: str) -> str:
 
 def is_valid(value: str) -> bool:
     return bool(_POSTCODE.match(normalise(value)))
+
+
+def district(value: str) -> str:
+    """The postcode district (outward code) of a valid postcode, ``'SW1A 1AA'`` → ``'SW1A'``;
+    ``""`` for anything that is not a UK postcode."""
+    return normalise(value).split(" ")[0] if is_valid(value) else ""

@@ -150,3 +150,22 @@ class PostcodeDirectory:
         finally:
             connection.close()
         return (row[0], row[1]) if row else None
+
+    def centroids(self, postcodes_: Iterable[str]) -> dict[str, tuple[float, float]]:
+        """``{postcode as given: (latitude, longitude)}`` for those of ``postcodes_`` the
+        directory lists, in one connection; unknown or invalid postcodes are left out."""
+        wanted = {p: postcodes.normalise(p) for p in set(postcodes_) if postcodes.is_valid(p)}
+        if not self.available or not wanted:
+            return {}
+        connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            found = {}
+            for given, code in wanted.items():
+                row = connection.execute(
+                    "SELECT latitude, longitude FROM centroid WHERE postcode = ?",
+                    (code,)).fetchone()
+                if row:
+                    found[given] = (row[0], row[1])
+        finally:
+            connection.close()
+        return found

@@ -6,6 +6,7 @@ import datetime
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -178,7 +179,9 @@ def test_the_link_worker_sees_the_status_and_cancels(world):
 
 
 def test_no_response_is_flagged_on_the_plan_and_today(world):
-    sent = timezone.now() - datetime.timedelta(days=services.NO_RESPONSE_DAYS + 1)
+    days = world["team"].no_response_after_days
+    assert days == settings.UPSTREAM_DEFAULT_NO_RESPONSE_DAYS
+    sent = timezone.now() - datetime.timedelta(days=days + 1)
     late = _refer(world, at=sent)
     fresh = _refer(world, world["theirs"])
     today = timezone.localdate()
@@ -187,12 +190,45 @@ def test_no_response_is_flagged_on_the_plan_and_today(world):
     client = _client(world["worker"])
     plan = unescape(client.get(reverse("engagement:plan", args=[world["episode"].pk]))
                     .content.decode())
-    assert plan.count(f"No response in {services.NO_RESPONSE_DAYS} days") == 1
+    assert plan.count(f"No response in {days} days") == 1
     today_page = unescape(client.get(reverse("schedules:today")).content.decode())
     assert "Chase Tuesday walking group" in today_page
     assert "Chase Debt advice drop-in" not in today_page
     services.move(late, "accept", by=world["partner"], side=Side.PARTNER)
     assert not services.awaiting_response(CommunityReferral.objects.all(), today).exists()
+
+
+def test_each_team_sets_its_own_days_before_no_response_is_flagged(world):
+    """Sent 3 days ago: not late for a team allowing 5 days; late, with the flag saying 2 days,
+    for a team allowing 2; the other team's setting leaves it alone."""
+    today = timezone.localdate()
+    sent = timezone.now() - datetime.timedelta(days=3)
+    patient_team = make.team("Five days")
+    other = make.episode(patient_team, status=EpisodeStatus.ENGAGED, needs=("loneliness",))
+    theirs = services.refer(other, world["ours"], by=world["worker"], consent_given=True,
+                            details=[SharedDetail.NAME], at=sent)
+    ours = _refer(world, at=sent)
+    world["team"].no_response_after_days = 2
+    world["team"].save()
+    ours.refresh_from_db()
+    assert services.response_due_on(ours) == timezone.localdate(sent) + datetime.timedelta(2)
+    assert list(services.awaiting_response(CommunityReferral.objects.all(), today)) == [ours]
+    assert services.no_response(ours, today) and not services.no_response(theirs, today)
+    plan = unescape(_client(world["worker"]).get(
+        reverse("engagement:plan", args=[world["episode"].pk])).content.decode())
+    assert plan.count("No response in 2 days") == 1
+    partner_list = unescape(_client(world["partner"]).get(
+        reverse("connect:partner_referrals")).content.decode())
+    assert partner_list.count("No response in 2 days") == 1
+    assert "No response in 5 days" not in partner_list
+
+
+def test_a_team_cannot_set_zero_days(world):
+    from django.core.exceptions import ValidationError
+
+    world["team"].no_response_after_days = 0
+    with pytest.raises(ValidationError, match="no_response_after_days"):
+        world["team"].full_clean()
 
 
 def test_refer_page_refuses_without_consent_and_sends_with_it(world):

@@ -108,6 +108,7 @@ INTENDED_ROLES = {
     "connect:partner_referral": {Role.VCSE_PARTNER},
     "connect:partner_services": {Role.VCSE_PARTNER},
     "connect:partner_service": {Role.VCSE_PARTNER},
+    "connect:partner_opening_times": {Role.VCSE_PARTNER},
 }
 """Who each main page is meant for. A change to a view's ``@allow`` must be mirrored here.
 Commissioners appear only on the insights dashboard and the directory's provision page;

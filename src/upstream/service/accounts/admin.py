@@ -65,7 +65,8 @@ class UpstreamUserAdmin(UserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "pathway", "caseload_limit", "attempts_prompt_after")
+    list_display = ("name", "pathway", "caseload_limit", "attempts_prompt_after",
+                    "no_response_after_days")
     list_filter = ("pathway",)
 
 

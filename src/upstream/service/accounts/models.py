@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -46,6 +47,12 @@ class Team(models.Model):
     attempts_prompt_after = models.PositiveIntegerField(
         default=settings.UPSTREAM_DEFAULT_ATTEMPTS_PROMPT,
         help_text="Prompt a review after this many unsuccessful contact attempts.",
+    )
+    no_response_after_days = models.PositiveIntegerField(
+        default=settings.UPSTREAM_DEFAULT_NO_RESPONSE_DAYS,
+        validators=[MinValueValidator(1)],
+        help_text="Flag a community referral the organisation has not answered after this "
+                  "many days.",
     )
 
     def __str__(self) -> str:

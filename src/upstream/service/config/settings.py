@@ -284,12 +284,24 @@ CACHES = {
 # API: requests each client may make (django-ninja's "count/period"), and the largest request
 # body accepted; a larger one is answered 413 (api/api.py).
 UPSTREAM_API_RATE = os.environ.get("UPSTREAM_API_RATE", "120/min")
+# Public "Find support" searches (no sign-in) each client address may make, in the same
+# "count/period" form; over it the page answers 429 (directory/public_limits.py, ADR 0018).
+UPSTREAM_FIND_SUPPORT_RATE = os.environ.get("UPSTREAM_FIND_SUPPORT_RATE", "60/min")
+# How many proxies in front of the service append to X-Forwarded-For: the client's address is
+# the one the nearest trusted proxy saw. 0 (the default) uses the connection's own address
+# and ignores X-Forwarded-For, which a client can write anything into.
+UPSTREAM_NUM_PROXIES = int(os.environ.get("UPSTREAM_NUM_PROXIES", "0"))
+NINJA_NUM_PROXIES = UPSTREAM_NUM_PROXIES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB
 
 # Upstream's own settings.
 UPSTREAM_DEFAULT_CASELOAD_LIMIT = 25
 UPSTREAM_DEFAULT_ATTEMPTS_PROMPT = 6
 UPSTREAM_NO_CONTACT_DAYS = 14
+# A community referral still "requested" this many days after it was sent is flagged as having
+# no response; each team may change it (Team.no_response_after_days; ADR 0021).
+UPSTREAM_DEFAULT_NO_RESPONSE_DAYS = int(os.environ.get("UPSTREAM_DEFAULT_NO_RESPONSE_DAYS",
+                                                       "5"))
 
 # GOV.UK Notify (outreach/notify.py, ADR 0009).
 UPSTREAM_NOTIFY_API_KEY = os.environ.get("UPSTREAM_NOTIFY_API_KEY", "")

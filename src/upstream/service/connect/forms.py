@@ -1,8 +1,12 @@
-"""Forms for community referrals: referring with consent, a status move, and capacity."""
+"""Forms for community referrals: referring with consent, a status move, capacity and opening
+times."""
+
+import datetime
 
 from django import forms
 
 from upstream.service.ui.forms import NamedErrorsMixin
+from upstream.standards.opening_times import WEEKDAY_NAMES
 from upstream.standards.vocabularies import NEEDS
 
 from .models import SharedDetail
@@ -98,3 +102,69 @@ class CapacityForm(NamedErrorsMixin, forms.Form):
 def capacity_initial(service) -> dict:
     accepting = {True: "yes", False: "no"}.get(service.accepting_referrals, "unknown")
     return {"accepting": accepting, "waiting_time_days": service.waiting_time_days}
+
+
+_TIME_ERRORS = {"invalid": "Enter a time in the 24-hour clock, like 09:30 or 17:00"}
+
+
+class OpeningTimesForm(NamedErrorsMixin, forms.Form):
+    """One opening and one closing time per weekday (``<day>_opens``, ``<day>_closes``); a day
+    with neither is closed. ``hours`` is what ``services.update_opening_times`` takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in WEEKDAY_NAMES.items():
+            self.fields[f"{code}_opens"] = forms.TimeField(
+                label=f"{name}: opens", required=False, error_messages=_TIME_ERRORS)
+            self.fields[f"{code}_closes"] = forms.TimeField(
+                label=f"{name}: closes", required=False, error_messages=_TIME_ERRORS)
+
+    def days(self):
+        """``(day name, opens field, closes field)`` per weekday, for the template."""
+        return [(name, self[f"{code}_opens"], self[f"{code}_closes"])
+                for code, name in WEEKDAY_NAMES.items()]
+
+    def clean(self):
+        data = super().clean()
+        for code, name in WEEKDAY_NAMES.items():
+            if f"{code}_opens" in self.errors or f"{code}_closes" in self.errors:
+                continue
+            opens, closes = data.get(f"{code}_opens"), data.get(f"{code}_closes")
+            if opens and not closes:
+                self.add_error(f"{code}_closes", f"Enter the time {name} closes")
+            elif closes and not opens:
+                self.add_error(f"{code}_opens", f"Enter the time {name} opens")
+            elif opens and closes and not opens < closes:
+                self.add_error(f"{code}_closes",
+                               f"The closing time on {name} must be after the opening time")
+        if not self.errors and not self.hours:
+            self.add_error("MO_opens", "Enter the opening times for at least one day")
+        return data
+
+    @property
+    def hours(self) -> dict[str, tuple[datetime.time, datetime.time]]:
+        data = self.cleaned_data
+        return {code: (data[f"{code}_opens"], data[f"{code}_closes"])
+                for code in WEEKDAY_NAMES if data.get(f"{code}_opens")
+                and data.get(f"{code}_closes")}
+
+
+def opening_times_initial(schedules) -> dict:
+    """The form's starting values from the ``simple_weekly`` schedules; others (a monthly
+    session, every other week, a description) are listed in words instead."""
+    initial = {}
+    for s in schedules:
+        if simple_weekly(s):
+            for day in s.byday.split(","):
+                initial[f"{day}_opens"] = s.opens_at.strftime("%H:%M")
+                initial[f"{day}_closes"] = s.closes_at.strftime("%H:%M")
+    return initial
+
+
+def simple_weekly(schedule) -> bool:
+    """Whether the form can show ``schedule``: every week (no interval), plain days, both
+    times, no description of its own."""
+    return (schedule.freq == "WEEKLY" and (schedule.interval or 1) == 1
+            and bool(schedule.byday) and all(d in WEEKDAY_NAMES
+                                             for d in schedule.byday.split(","))
+            and bool(schedule.opens_at and schedule.closes_at) and not schedule.description)

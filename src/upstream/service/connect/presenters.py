@@ -17,7 +17,7 @@ from .states import Side, Status, moves_from
 
 def _flag(referral: CommunityReferral, today: datetime.date):
     if services.no_response(referral, today):
-        return no_response_tag(services.NO_RESPONSE_DAYS)
+        return no_response_tag(services.no_response_days(referral))
     return None
 
 
@@ -83,5 +83,6 @@ def service_rows(services_) -> list[dict]:
         s.accepting_referrals), "wait": (f"{s.waiting_time_days} days"
                                          if s.waiting_time_days is not None else "Not known"),
              "verified": long_date(s.last_verified, empty="Never"),
-             "href": reverse("connect:partner_service", args=[s.pk])}
+             "href": reverse("connect:partner_service", args=[s.pk]),
+             "hours_href": reverse("connect:partner_opening_times", args=[s.pk])}
             for s in services_]

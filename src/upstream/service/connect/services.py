@@ -6,19 +6,25 @@
   checked against the declared moves, timestamped, kept as a ``ReferralEvent`` and audited.
 - ``update_capacity``: a partner updates their own organisation's service (accepting
   referrals, waiting time), which sets the record's verification date. The one place this app
-  writes to the directory's models.
-- ``awaiting_response``: referrals the organisation has not answered in
-  ``NO_RESPONSE_DAYS`` days, for the plan page and the worker's Today list.
+  writes to the directory's models, with ``update_opening_times``.
+- ``update_opening_times``: a partner replaces their own service's weekly opening times, which
+  sets the verification date. The times they set are kept by later imports of the service's
+  feed (ADR 0021): a service's opening times come from one place.
+- ``awaiting_response``: referrals the organisation has not answered within the referring
+  team's ``Team.no_response_after_days`` (default ``UPSTREAM_DEFAULT_NO_RESPONSE_DAYS``), for
+  the plan page and the worker's Today list.
 """
 
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from upstream.service.accounts.models import Team
 from upstream.service.audit.models import Action
 from upstream.service.audit.services import record
-from upstream.service.directory.models import Service
+from upstream.service.directory.models import Schedule, Service
 from upstream.service.engagement.services import EpisodeNotOpen
 from upstream.service.referrals.models import Episode
 from upstream.service.referrals.states import OPEN as OPEN_EPISODE
@@ -27,10 +33,6 @@ from upstream.standards.vocabularies import NEEDS
 
 from .models import CommunityReferral, ReferralEvent, SharedDetail, partner_organisations
 from .states import MOVES, IllegalMove, Side, Status
-
-NO_RESPONSE_DAYS = 5
-"""A referral still 'requested' this many days after it was sent is flagged as having no
-response, on the plan and on the worker's Today list (ADR 0021)."""
 
 
 class NoConsent(ValueError):
@@ -122,10 +124,17 @@ def move(referral: CommunityReferral, name: str, *, by, side: Side, note: str = 
     return current
 
 
+def no_response_days(referral: CommunityReferral) -> int:
+    """After how many days without a response the referral is flagged: its referring team's
+    setting (``Team.no_response_after_days``)."""
+    return referral.episode.team.no_response_after_days
+
+
 def response_due_on(referral: CommunityReferral) -> datetime.date:
-    """The day a referral without a response starts being flagged: ``NO_RESPONSE_DAYS`` after
+    """The day a referral without a response starts being flagged: ``no_response_days`` after
     the (local) day it was sent."""
-    return timezone.localdate(referral.referred_at) + datetime.timedelta(days=NO_RESPONSE_DAYS)
+    return (timezone.localdate(referral.referred_at)
+            + datetime.timedelta(days=no_response_days(referral)))
 
 
 def no_response(referral: CommunityReferral, today: datetime.date) -> bool:
@@ -134,12 +143,18 @@ def no_response(referral: CommunityReferral, today: datetime.date) -> bool:
 
 
 def awaiting_response(referrals, today: datetime.date):
-    """Of ``referrals`` (a queryset), those with ``no_response`` on ``today``, oldest first."""
-    sent_before = datetime.datetime.combine(
-        today - datetime.timedelta(days=NO_RESPONSE_DAYS - 1), datetime.time.min,
-        tzinfo=timezone.get_current_timezone())
-    return referrals.filter(status=Status.REQUESTED,
-                            referred_at__lt=sent_before).order_by("referred_at", "id")
+    """Of ``referrals`` (a queryset), those with ``no_response`` on ``today``, oldest first:
+    one condition per referring team, each with its own number of days."""
+    requested = referrals.filter(status=Status.REQUESTED)
+    teams = Team.objects.filter(pk__in=requested.values("episode__team")).values_list(
+        "pk", "no_response_after_days")
+    late = Q(pk__in=[])
+    for team_id, days in teams:
+        sent_before = datetime.datetime.combine(
+            today - datetime.timedelta(days=days - 1), datetime.time.min,
+            tzinfo=timezone.get_current_timezone())
+        late |= Q(episode__team_id=team_id, referred_at__lt=sent_before)
+    return requested.filter(late).select_related("episode__team").order_by("referred_at", "id")
 
 
 def partner_services(user):
@@ -166,4 +181,47 @@ def update_capacity(service: Service, *, by, accepting_referrals: bool | None,
     locked.save(update_fields=["accepting_referrals", "waiting_time_days",
                                "capacity_updated_at", "last_verified"])
     record(by, Action.CHANGE, locked, detail="capacity confirmed by the organisation")
+    return locked
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""HSDS ``byday`` codes, Monday first."""
+
+
+def organisation_hours(service: Service):
+    """The service's own weekly opening times (not those of its locations): the schedules
+    ``update_opening_times`` replaces."""
+    return Schedule.objects.filter(service=service, location__isnull=True,
+                                   service_at_location__isnull=True)
+
+
+@transaction.atomic
+def update_opening_times(service: Service, *, by,
+                         hours: dict[str, tuple[datetime.time, datetime.time]],
+                         today: datetime.date | None = None) -> Service:
+    """A partner sets their service's weekly opening times, ``{weekday code: (opens, closes)}``
+    (one session a day; days not given are closed). They replace the service's own schedules
+    (``organisation_hours``), whether entered here or imported, as schedules entered in
+    Upstream, which the feed's next import keeps (``directory.importer``); sets
+    ``last_verified`` (today). Raises ``NotTheirs`` for another organisation's service and
+    ``ValueError`` for no days, an unknown day, or a session that does not close after it
+    opens."""
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    if not partner_services(by).filter(pk=locked.pk).exists():
+        raise NotTheirs("You can only update your own organisation's services")
+    if not hours:
+        raise ValueError("Enter the opening times for at least one day")
+    for day, (opens, closes) in hours.items():
+        if day not in WEEKDAYS:
+            raise ValueError(f"{day!r} is not a day of the week")
+        if not opens < closes:
+            raise ValueError(f"{day}: the closing time must be after the opening time")
+    organisation_hours(locked).delete()
+    Schedule.objects.bulk_create(
+        Schedule(service=locked, freq=Schedule.Frequency.WEEKLY, byday=day, opens_at=opens,
+                 closes_at=closes) for day in WEEKDAYS if day in hours
+        for opens, closes in [hours[day]])
+    locked.last_verified = today or timezone.localdate()
+    locked.save(update_fields=["last_verified"])
+    record(by, Action.CHANGE, locked, detail="opening times set by the organisation")
     return locked

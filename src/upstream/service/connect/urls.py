@@ -14,4 +14,6 @@ urlpatterns = [
          name="partner_referral"),
     path("partner/services/", views.partner_services, name="partner_services"),
     path("partner/services/<uuid:service_id>/", views.partner_service, name="partner_service"),
+    path("partner/services/<uuid:service_id>/opening-times/", views.partner_opening_times,
+         name="partner_opening_times"),
 ]

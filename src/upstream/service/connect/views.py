@@ -24,6 +24,7 @@ from upstream.service.audit.models import Action
 from upstream.service.audit.services import listed, record, viewed
 from upstream.service.directory import suggestions as directory_suggestions
 from upstream.service.directory.models import Service
+from upstream.service.directory.public_presenters import schedule_text
 from upstream.service.directory.search import Query, search
 from upstream.service.directory.search_presenters import rows as result_rows
 from upstream.service.engagement.presenters import episode_header, episode_nav
@@ -126,7 +127,7 @@ def cancel(request, community_referral_id: int):
 def partner_referrals(request):
     """The referrals addressed to the partner's organisations, newest first, in pages."""
     page = sequence_page(request, CommunityReferral.objects.for_partner(request.user)
-                         .select_related("episode").order_by("-referred_at", "-id"),
+                         .select_related("episode__team").order_by("-referred_at", "-id"),
                          noun=("referral", "referrals"))
     listed(request, "connect.partner_referrals", [r.episode.person_id for r in page.rows])
     return render(request, "connect/partner_referrals.jinja", {
@@ -198,3 +199,28 @@ def partner_service(request, service_id):
     return render(request, "connect/partner_service.jinja", {
         "service": service, "form": form, "errors": error_summary(form),
         "row": presenters.service_rows([service])[0]}, status=status)
+
+
+@allow(PARTNER)
+@require_http_methods(["GET", "POST"])
+def partner_opening_times(request, service_id):
+    """Set a service's weekly opening times (one session a day); sets the date the record was
+    last verified. Times the form cannot show (a monthly session, say) are listed in words,
+    and saving replaces them."""
+    service = get_object_or_404(services.partner_services(request.user).select_related("feed"),
+                                pk=service_id)
+    current = list(services.organisation_hours(service).order_by("id"))
+    form, status = forms.OpeningTimesForm(initial=forms.opening_times_initial(current)), 200
+    if request.method == "POST":
+        form = forms.OpeningTimesForm(request.POST)
+        if form.is_valid():
+            services.update_opening_times(service, by=request.user, hours=form.hours)
+            messages.success(request, f"Opening times of {service.name or 'the service'} "
+                                      "updated and verified today")
+            return redirect("connect:partner_services")
+        status = 400
+    return render(request, "connect/partner_opening_times.jinja", {
+        "service": service, "form": form, "errors": error_summary(form),
+        "row": presenters.service_rows([service])[0],
+        "other_times": [schedule_text(s) for s in current if not forms.simple_weekly(s)],
+    }, status=status)

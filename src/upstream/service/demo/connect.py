@@ -1,6 +1,7 @@
 """The demo's closed-loop community referrals: a VCSE partner user for one demo organisation
 (the one with the most services), and referrals to it from open episodes in several states,
-one of them without a response for longer than ``connect.services.NO_RESPONSE_DAYS``."""
+one of them without a response for longer than its team's ``Team.no_response_after_days``
+(default 5)."""
 
 import datetime
 

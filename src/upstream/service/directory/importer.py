@@ -18,6 +18,10 @@ Contract of ``import_directory``:
   ``last_verified`` (the later of the stored value and the feed's ``assured_date``),
   ``provision_type`` (changed only when the feed's terms say peer support, befriending,
   volunteering, faith group or community group).
+- A service's opening times come from one place: once its organisation has set them in Upstream
+  (schedules of the service with no feed, ``connect.services.update_opening_times``), the
+  feed's schedules of that service are not imported, each listed under "not imported" with the
+  reason, so the two never show side by side (ADR 0021).
 """
 
 from __future__ import annotations
@@ -271,10 +275,18 @@ class _Loader:
         for table in TABLES:
             self.ids[table] = self._assign_ids(table, rows[table])
         terms_of_service = self._term_names_of_services(rows)
+        organisation_hours = set(directory.Schedule.objects.filter(
+            feed__isnull=True, service__isnull=False, location__isnull=True,
+            service_at_location__isnull=True).values_list("service_id", flat=True))
         for table in TABLES:
             prepared = []
             for row in rows[table].values():
                 ready = self._prepare(table, row, terms_of_service)
+                if (ready is not None and table == "schedule"
+                        and ready.values.get("service_id") in organisation_hours):
+                    self._not_imported(row, "the service's organisation set its opening "
+                                            "times in Upstream; those are kept")
+                    ready = None
                 if ready is None:  # not imported (reported): nothing may refer to it
                     self.ids[table].pop(row.original_id, None)
                 else:

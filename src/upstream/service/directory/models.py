@@ -19,6 +19,8 @@ the choices; in short:
   ``last_verified``, ``provision_type``; ``needs_attention`` / ``attention_reasons`` on
   organisations, services and locations) are named so they never clash with an HSDS field, and
   fields a feed sends that HSDS has no place for are kept verbatim in ``extensions``.
+- The ``/oruk/`` listings' order, ``(name, id)``, is indexed on services, organisations,
+  taxonomies and terms, so a page is read in index order rather than sorted.
 - Strings are stored as given (after HTML is turned into plain text); a malformed email, URL or
   postcode is kept and counted in the import's data-quality report, not dropped. A value that
   cannot be stored in its typed column (a date that is no date) is kept in
@@ -127,6 +129,7 @@ class Organization(NeedsAttention, DirectoryRecord):
     class Meta:
         ordering = ["name"]
         constraints = [_provenance_constraint("organization")]
+        indexes = [models.Index(fields=["name", "id"], name="directory_org_name_id")]
 
 
 class OrganizationIdentifier(DirectoryRecord):
@@ -231,6 +234,7 @@ class Service(NeedsAttention, DirectoryRecord):
     class Meta:
         ordering = ["name"]
         constraints = [_provenance_constraint("service")]
+        indexes = [models.Index(fields=["name", "id"], name="directory_service_name_id")]
 
     @property
     def is_informal(self) -> bool:
@@ -484,6 +488,7 @@ class Taxonomy(DirectoryRecord):
     class Meta:
         verbose_name_plural = "taxonomies"
         constraints = [_provenance_constraint("taxonomy")]
+        indexes = [models.Index(fields=["name", "id"], name="directory_taxonomy_name_id")]
 
 
 class TaxonomyTerm(DirectoryRecord):
@@ -503,6 +508,7 @@ class TaxonomyTerm(DirectoryRecord):
     class Meta:
         ordering = ["name"]
         constraints = [_provenance_constraint("taxonomyterm")]
+        indexes = [models.Index(fields=["name", "id"], name="directory_term_name_id")]
 
 
 class Attribute(DirectoryRecord):

@@ -159,7 +159,9 @@ def _ages(service: Service) -> str:
     return words.AGES_BETWEEN.format(low=f"{low:g}", high=f"{high:g}")
 
 
-def _schedule(schedule) -> str:
+def schedule_text(schedule) -> str:
+    """One HSDS schedule in words for the public: its description, else "Every Tuesday, 9:30am
+    to 12pm"."""
     if schedule.description:
         return schedule.description
     days = [words.DAY_NAMES[d] for d in schedule.byday.split(",") if d in words.DAY_NAMES]
@@ -185,7 +187,7 @@ def page(service: Service, attributes, now: datetime.datetime) -> Card:
     details = [
         (words.WHO_FOR, "; ".join(filter(None, [service.eligibility_description,
                                                _ages(service), *limits]))),
-        (words.OPENING_TIMES, "; ".join(filter(None, map(_schedule, schedules)))),
+        (words.OPENING_TIMES, "; ".join(filter(None, map(schedule_text, schedules)))),
         (words.HOW_TO_START, service.application_process),
         (words.LANGUAGES, ", ".join(lang.name for lang in service.languages.all() if lang.name)),
         (words.ACCESS, "; ".join(dict.fromkeys(access))),

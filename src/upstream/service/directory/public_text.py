@@ -48,6 +48,12 @@ MILES_LABEL = "How far can you go?"
 MILES_CHOICES = [("1", "1 mile"), ("3", "3 miles"), ("5", "5 miles"), ("10", "10 miles"),
                  ("25", "25 miles")]
 SEARCH_BUTTON = "Search"
+
+# Too many searches from one place in a short time (429).
+TOO_MANY_TITLE = "Please wait a minute"
+TOO_MANY_TEXT = "There have been a lot of searches from your computer or phone in a short time."
+TOO_MANY_NEXT = "Wait a minute, then search again."
+TOO_MANY_LINK = "Go back to the search"
 ERROR_TITLE = "There is a problem"
 ERROR_PREFIX = "Error: "
 

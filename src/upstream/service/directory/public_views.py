@@ -21,6 +21,7 @@ from upstream.service.directory import public_presenters as presenters
 from upstream.service.directory import public_text as words
 from upstream.service.directory.models import Attribute, Service
 from upstream.service.directory.public_forms import FIELDS, FindSupportForm
+from upstream.service.directory.public_limits import over_limit
 from upstream.service.directory.public_pdf import leaflet_pdf
 from upstream.service.directory.search import search
 from upstream.service.ui.errors import error_summary
@@ -87,7 +88,8 @@ def _find_url(request) -> str:
 @public
 @require_GET
 def find(request):
-    """The search form, and results when the form is filled in."""
+    """The search form, and results when the form is filled in; a client searching more
+    often than ``UPSTREAM_FIND_SUPPORT_RATE`` gets a 429 page instead (``public_limits``)."""
     asked = any(name in request.GET for name in FIELDS)
     form = FindSupportForm(request.GET if asked else None)
     page = _page_number(request.GET.get("page"))
@@ -98,6 +100,11 @@ def find(request):
         status = 400
     elif form.is_bound and not form.is_valid():
         status = 400
+    elif form.is_bound and (wait := over_limit(request)) is not None:
+        response = render(request, "directory/public/too_many.jinja", {"words": words},
+                          status=429)
+        response["Retry-After"] = str(wait)
+        return response
     elif form.is_bound:
         cards, more = find_page(form, page, _now())
         context.update(cards=cards, summary=_summary(cards, page, more),

@@ -197,7 +197,7 @@ def plan(request, episode_id: int):
                  suggestions=directory_suggestions.for_episode(
                      episode, timezone.localtime().replace(tzinfo=None)),
                  community_referrals=community_referrals.plan_rows(
-                     episode.community_referrals.select_related("organization")))
+                     episode.community_referrals.select_related("organization", "episode__team")))
 
 
 @allow(*STAFF)
