@@ -150,6 +150,13 @@ def test_six_attempts_following_the_cadence_end_in_engagement(visit, team, setti
         0, 2, 5, 7, 7, 7]
 
 
+def fill_date(page, legend: str, day: datetime.date) -> None:
+    """Fill the NHS three-field date input whose legend is ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    for label, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(label).fill(str(value))
+
+
 def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, team):
     episode = allocated_person(team["team"], team["worker"], days_ago=10, given="Ray",
                                family="Okonjo", nhs="9990000026")
@@ -171,11 +178,7 @@ def test_a_yes_at_week_one_of_the_barts_screen_reaches_the_triage_queue(visit, t
     page = worker.page
     worker.goto(f"/referrals/episodes/{episode.pk}/")
     worker.follow("Schedules, screenings and huddle decisions")
-    heart_attack = timezone.localdate() - datetime.timedelta(days=8)
-    index_date = page.get_by_role("group", name="Index date")
-    index_date.get_by_label("Day").fill(str(heart_attack.day))
-    index_date.get_by_label("Month").fill(str(heart_attack.month))
-    index_date.get_by_label("Year").fill(str(heart_attack.year))
+    fill_date(page, "Index date", timezone.localdate() - datetime.timedelta(days=8))
     worker.submit("Enrol")
     expect(page.locator("main")).to_contain_text("Enrolled in the screen")
 
@@ -217,15 +220,8 @@ def test_a_patient_enrolled_at_discharge_who_misses_week_one_is_referred(visit, 
     page.get_by_label("NHS number").fill("999 000 0034")
     page.get_by_label("First name").fill("Nia")
     page.get_by_label("Last name").fill("Adeyemi")
-    born = page.get_by_role("group", name="Date of birth")
-    born.get_by_label("Day").fill("4")
-    born.get_by_label("Month").fill("11")
-    born.get_by_label("Year").fill("1957")
-    heart_attack = timezone.localdate() - datetime.timedelta(days=9)
-    index_date = page.get_by_role("group", name="Index date")
-    index_date.get_by_label("Day").fill(str(heart_attack.day))
-    index_date.get_by_label("Month").fill(str(heart_attack.month))
-    index_date.get_by_label("Year").fill(str(heart_attack.year))
+    fill_date(page, "Date of birth", datetime.date(1957, 11, 4))
+    fill_date(page, "Index date", timezone.localdate() - datetime.timedelta(days=9))
     lead.submit("Enrol")
     expect(page.locator("main")).to_contain_text("Enrolled in Difficulty making ends meet")
     expect(page.get_by_role("row", name=re.compile("Nia Adeyemi"))).to_contain_text("Due")

@@ -21,11 +21,10 @@ from upstream.evaluation.activity import OUTCOMES, ActivityResult
 from upstream.evaluation.outputs import write_all_or_none
 from upstream.evaluation.report import (
     GROUPS,
-    NHS_BLUE,
-    NHS_GREY,
     _json_ready,
     _number,
     _smd,
+    before_after_lines,
     published_counts,
 )
 from upstream.standards.disclosure import enough_for_a_summary
@@ -81,17 +80,7 @@ def trajectory_chart(result: ActivityResult) -> alt.Chart:
     title = ("Before and after the index date: supported people and their matched comparison"
              if shown else "Fewer than 10 matched supported people: means not shown")
     return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("period:N", sort=alt.SortField("order"), title=None,
-                    axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("mean:Q", title="Mean per person"),
-            color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=groups, range=[NHS_BLUE, NHS_GREY])),
-            strokeDash=alt.StrokeDash("group:N", title=None,
-                                      scale=alt.Scale(domain=groups, range=[[1, 0], [6, 4]])),
-        )
+        before_after_lines(pd.DataFrame(rows), "period", groups)
         .properties(width=220, height=160)
         .facet(facet=alt.Facet("outcome:N", title=None, sort=[
             OUTCOMES[name].label for name in result.outcomes]), columns=3, title=title)

@@ -98,22 +98,28 @@ def trajectory_chart(result: Result) -> alt.Chart:
         for group, key in zip(GROUPS, ("treated", "matched_controls"), strict=True):
             rows.append({"order": order, "column": f"{point['column']} ({point['period']})",
                          "group": group, "mean": point[key] if shown else None})
-    frame = pd.DataFrame(rows)
     title = ("Before and after: treated people and their matched comparison"
              if shown else "Fewer than 10 matched treated people: means not shown")
+    return before_after_lines(pd.DataFrame(rows), "column", GROUPS).properties(
+        width=480, height=280, title=title)
+
+
+def before_after_lines(frame: pd.DataFrame, x: str, groups: list[str]) -> alt.Chart:
+    """Lines of ``mean`` over the periods in column ``x`` (ordered by ``order``), one per
+    ``group`` (``groups``: the treated or supported first, solid blue; the comparison dashed
+    grey): the before-and-after chart of every evaluation mode."""
     return (
-        alt.Chart(frame, title=title)
+        alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("column:N", sort=alt.SortField("order"), title=None,
+            x=alt.X(f"{x}:N", sort=alt.SortField("order"), title=None,
                     axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean:Q", title="Mean per person"),
             color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(domain=GROUPS, range=[NHS_BLUE, NHS_GREY])),
+                            scale=alt.Scale(domain=groups, range=[NHS_BLUE, NHS_GREY])),
             strokeDash=alt.StrokeDash("group:N", title=None,
-                                      scale=alt.Scale(domain=GROUPS, range=[[1, 0], [6, 4]])),
+                                      scale=alt.Scale(domain=groups, range=[[1, 0], [6, 4]])),
         )
-        .properties(width=480, height=280)
     )
 
 
