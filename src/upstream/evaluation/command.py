@@ -286,7 +286,8 @@ def _print_activity(result) -> None:
 @evaluate.command("value")
 def value(
     result: Annotated[Path, typer.Option(
-        help="result.json of 'upstream evaluate table' (the effect per person).")],
+        help="result.json of 'upstream evaluate table' or 'upstream evaluate activity' "
+             "(the effect per person).")],
     programme: Annotated[Path, typer.Option(
         help="Programme file (YAML): posts, on-costs, overheads, non-staff costs, the unit "
              "cost that values the measure, wider social value.")],
@@ -302,6 +303,10 @@ def value(
         help="Inflation index CSV (default: the shipped NHSCII table).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the simulated draws when the result "
                                            "holds no bootstrap draws.")] = 1,
+    outcome: Annotated[str | None, typer.Option(
+        help="For a result of 'upstream evaluate activity': the outcome to value "
+             "(ed_attendances, emergency_admissions, bed_days, ...), with the programme "
+             "file's unit cost for it.")] = None,
 ) -> None:
     """Net cashable savings and return per £1 with 95% intervals, wider social value apart,
     and a one-way sensitivity analysis (tornado chart). On bad input the error names the file
@@ -313,7 +318,7 @@ def value(
     inflation = inflation or ec.DEFAULT_INFLATION_INDEX
     try:
         found = ec.value_for_money(
-            ec.load_effect(result, seed=seed), ec.load_programme(programme),
+            ec.load_effect(result, seed=seed, outcome=outcome), ec.load_programme(programme),
             ec.load_unit_costs(costs), ec.load_inflation_index(inflation),
             ec.financial_year(price_year, "--price-year"))
     except ec.EconomicsError as error:

@@ -272,14 +272,18 @@ class Effect:
     """'bootstrap' (the result's own draws) or 'normal approximation from the 95% CI'."""
 
 
-def load_effect(path: Path, *, seed: int = 1) -> Effect:
-    """The effect of an impact ``result.json`` (see the module docstring for the interval)."""
+def load_effect(path: Path, *, seed: int = 1, outcome: str | None = None) -> Effect:
+    """The effect of an impact ``result.json`` (see the module docstring for the interval):
+    of ``upstream evaluate table``, or of one ``outcome`` (required there, e.g.
+    ``ed_attendances``) of ``upstream evaluate activity``, whose outcomes share one matched
+    comparison."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise EconomicsError(f"{path}: cannot be read ({error.strerror})") from None
     except json.JSONDecodeError as error:
         raise EconomicsError(f"{path}: line {error.lineno}: not valid JSON") from None
+    data = _one_outcome(path, data, outcome)
     values = {}
     for key in ("estimate", "ci_low", "ci_high", "n_treated"):
         value = data.get(key) if isinstance(data, dict) else None
@@ -290,7 +294,7 @@ def load_effect(path: Path, *, seed: int = 1) -> Effect:
         values[key] = value
     if not values["ci_low"] <= values["estimate"] <= values["ci_high"]:
         raise EconomicsError(f"{path}: ci_low <= estimate <= ci_high does not hold")
-    measure = str((data.get("roles") or {}).get("after", "the measure"))
+    measure = outcome or str((data.get("roles") or {}).get("after", "the measure"))
     draws = data.get("bootstrap_draws")
     if draws:
         array = np.asarray(draws, dtype=float)
@@ -304,6 +308,24 @@ def load_effect(path: Path, *, seed: int = 1) -> Effect:
         how = "normal approximation from the 95% CI"
     return Effect(float(values["estimate"]), float(values["ci_low"]),
                   float(values["ci_high"]), int(values["n_treated"]), measure, array, how)
+
+
+def _one_outcome(path: Path, data: object, outcome: str | None) -> object:
+    """``data`` itself for a single-measure result; for an activity result (``outcomes``), the
+    shared figures with the chosen outcome's estimate, interval and draws."""
+    outcomes = data.get("outcomes") if isinstance(data, dict) else None
+    if not isinstance(outcomes, dict):
+        if outcome is not None:
+            raise EconomicsError(f"{path}: --outcome {outcome} was given but the result has one "
+                                 "measure only (it is not from 'upstream evaluate activity')")
+        return data
+    named = ", ".join(sorted(outcomes))
+    if outcome is None:
+        raise EconomicsError(f"{path}: the result has several outcomes: choose one with "
+                             f"--outcome ({named})")
+    if not isinstance(outcomes.get(outcome), dict):
+        raise EconomicsError(f"{path}: no outcome '{outcome}' in the result ({named})")
+    return {**{k: v for k, v in data.items() if k != "outcomes"}, **outcomes[outcome]}
 
 
 @dataclass(frozen=True)

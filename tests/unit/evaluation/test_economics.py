@@ -226,3 +226,53 @@ def test_an_impact_result_carries_its_bootstrap_draws_into_the_value(tmp_path):
                                                               data["ci_high"]])
     effect = ec.load_effect(impact / "result.json")
     assert effect.draws_from == "bootstrap" and effect.estimate == data["estimate"]
+
+
+def _activity_result(path: Path) -> None:
+    """The shape of an ``upstream evaluate activity`` result.json: shared figures, and per
+    outcome its estimate, interval and draws."""
+    path.write_text(json.dumps({
+        "mode": "upstream activity data", "n_treated": 100, "n_treated_matched": 95,
+        "outcomes": {
+            "ed_attendances": {"estimate": -0.5, "ci_low": -0.9, "ci_high": -0.1,
+                               "bootstrap_draws": list(np.linspace(-1, 0, 1001))},
+            "gp_appointments": {"estimate": 0.2, "ci_low": -0.1, "ci_high": 0.5},
+        }}))
+
+
+def test_one_outcome_of_an_activity_result_is_valued(tmp_path):
+    paths = _files(tmp_path)
+    _activity_result(paths["result.json"])
+    effect = ec.load_effect(paths["result.json"], outcome="ed_attendances")
+    assert (effect.estimate, effect.n_treated, effect.measure) == (-0.5, 100, "ed_attendances")
+    assert effect.draws_from == "bootstrap" and effect.draws.size == 1001
+    assert ec.load_effect(paths["result.json"], outcome="gp_appointments").estimate == 0.2
+    (tmp_path / "single").mkdir()
+    by_hand = _value(_files(tmp_path / "single"))  # the same -0.5 as a one-measure result
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["evaluate", "value", "--result", str(paths["result.json"]),
+                                 "--outcome", "ed_attendances", "--costs",
+                                 str(paths["costs.csv"]), "--inflation", str(paths["index.csv"]),
+                                 "--programme", str(paths["programme.yaml"]), "--price-year",
+                                 "2024", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "value.json").read_text())
+    assert data["gross_savings"] == pytest.approx(by_hand.gross_savings)
+
+
+@pytest.mark.parametrize("outcome, message", [
+    (None, "choose one with --outcome (ed_attendances, gp_appointments)"),
+    ("bed_days", "no outcome 'bed_days' in the result (ed_attendances, gp_appointments)"),
+])
+def test_an_activity_result_needs_a_known_outcome(tmp_path, outcome, message):
+    paths = _files(tmp_path)
+    _activity_result(paths["result.json"])
+    with pytest.raises(ec.EconomicsError) as raised:
+        ec.load_effect(paths["result.json"], outcome=outcome)
+    assert message in str(raised.value) and str(paths["result.json"]) in str(raised.value)
+
+
+def test_an_outcome_for_a_one_measure_result_is_refused(tmp_path):
+    paths = _files(tmp_path)
+    with pytest.raises(ec.EconomicsError, match="has one measure only"):
+        ec.load_effect(paths["result.json"], outcome="ed_attendances")
